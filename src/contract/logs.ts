@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { IsoTimestamp, Step } from "./common";
+import { Metrics } from "./metric-values";
+
+/** Entries per request. D1 binds the batch as JSON text, chunked under its 2 MB string limit. */
+export const MAX_LOG_ENTRIES = 10_000;
+/** Request bodies above this are refused with 413 before parsing. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export const LogEntry = z.object({
+  /** Missing or null: the run's max step + 1, assigned in order on the server. */
+  step: Step.nullish(),
+  metrics: Metrics,
+  /** Idempotency key: an entry whose log_id is already stored is skipped. */
+  log_id: z.string().min(1).max(128).optional(),
+  timestamp: IsoTimestamp.optional(),
+});
+export type LogEntry = z.input<typeof LogEntry>;
+
+export const AppendLogs = z.object({
+  logs: z.array(LogEntry).min(1, "logs must hold at least one entry").max(MAX_LOG_ENTRIES, `logs may hold at most ${MAX_LOG_ENTRIES} entries`),
+});
+export type AppendLogs = z.input<typeof AppendLogs>;
+
+export const AppendLogsResult = z.object({
+  run_id: z.string(),
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  last_step: z.number().int().nullable(),
+});
+export type AppendLogsResult = z.infer<typeof AppendLogsResult>;

@@ -1,0 +1,87 @@
+import { computeRollups, metricKinds, type IngestedEntry } from "../metrics/rollup";
+import { formatTimestamp } from "../contract/time";
+import { chunkJson } from "./client";
+
+// The ingest path binds whole batches as JSON to json_each (one statement per ~1 MB chunk)
+// instead of multi-row VALUES, which D1's 100-parameter limit would cut to 20 rows.
+
+const SELECT_EXISTING = `SELECT log_id FROM metric_logs WHERE run_id = ?1 AND log_id IN (SELECT value FROM json_each(?2))`;
+
+// `m` is the metrics object as a JSON string, so SQLite stores the client's text verbatim
+// (full-precision doubles, "NaN" strings, nested values) without re-serialising it.
+const INSERT_LOGS = `INSERT OR IGNORE INTO metric_logs (run_id, log_id, step, ts, metrics)
+  SELECT ?1, value ->> 'i', value ->> 's', value ->> 't', value ->> 'm' FROM json_each(?2)`;
+
+const UPSERT_NAMES = `INSERT INTO metric_names (run_id, name, numeric)
+  SELECT ?1, value ->> 'n', value ->> 'k' FROM json_each(?2) WHERE true
+  ON CONFLICT (run_id, name) DO UPDATE SET numeric = max(numeric, excluded.numeric)`;
+
+// In an UPDATE every column reference reads the old row, so the CASEs compare against the
+// stored bucket. Re-applying the same batch leaves every column unchanged (idempotent).
+const UPSERT_ROLLUPS = `INSERT INTO metric_rollups (run_id, name, width, bucket, first_step, first, first_us,
+    last_step, last, last_us, min_step, min, min_us, max_step, max, max_us)
+  SELECT ?1, value ->> 'n', value ->> 'w', value ->> 'bucket', value ->> 'fs', value ->> 'f', value ->> 'fu',
+    value ->> 'ls', value ->> 'l', value ->> 'lu', value ->> 'as', value ->> 'a', value ->> 'au',
+    value ->> 'zs', value ->> 'z', value ->> 'zu' FROM json_each(?2) WHERE true
+  ON CONFLICT (run_id, name, width, bucket) DO UPDATE SET
+    first_step = CASE WHEN excluded.first_step < first_step THEN excluded.first_step ELSE first_step END,
+    first = CASE WHEN excluded.first_step < first_step THEN excluded.first ELSE first END,
+    first_us = CASE WHEN excluded.first_step < first_step THEN excluded.first_us ELSE first_us END,
+    last_step = CASE WHEN excluded.last_step >= last_step THEN excluded.last_step ELSE last_step END,
+    last = CASE WHEN excluded.last_step >= last_step THEN excluded.last ELSE last END,
+    last_us = CASE WHEN excluded.last_step >= last_step THEN excluded.last_us ELSE last_us END,
+    min_step = CASE WHEN excluded.min < min THEN excluded.min_step ELSE min_step END,
+    min = CASE WHEN excluded.min < min THEN excluded.min ELSE min END,
+    min_us = CASE WHEN excluded.min < min THEN excluded.min_us ELSE min_us END,
+    max_step = CASE WHEN excluded.max > max THEN excluded.max_step ELSE max_step END,
+    max = CASE WHEN excluded.max > max THEN excluded.max ELSE max END,
+    max_us = CASE WHEN excluded.max > max THEN excluded.max_us ELSE max_us END`;
+
+const UPDATE_RUN = `UPDATE runs SET
+    last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
+    log_count = log_count + ?3, updated_at = ?4, last_log_at = ?4, last_log_us = ?5,
+    status = CASE WHEN status = 'stale' THEN 'running' ELSE status END
+  WHERE id = ?1`;
+
+export type NewLogEntry = { log_id: string; step: number | null; metrics: Record<string, unknown>; us?: number };
+
+export type StoredEntry = IngestedEntry & { log_id: string };
+
+/**
+ * Appends a batch to a run: skips entries whose log_id is stored (or repeated in the batch),
+ * gives entries without a step the run's max step + 1 in order, then writes the log rows,
+ * metric names, rollups and the run's counters in one D1 transaction: all or nothing.
+ */
+export async function appendLogRows(
+  d1: D1Database,
+  run: { id: string; lastStep: number | null },
+  entries: NewLogEntry[],
+  nowUs: number,
+): Promise<{ stored: StoredEntry[]; duplicates: number; lastStep: number | null }> {
+  const ids = entries.map((e) => e.log_id);
+  const existing = new Set<string>();
+  for (const chunk of chunkJson(ids)) {
+    const { results } = await d1.prepare(SELECT_EXISTING).bind(run.id, chunk).all<{ log_id: string }>();
+    for (const r of results) existing.add(r.log_id);
+  }
+  const stored: StoredEntry[] = [];
+  let maxStep = run.lastStep ?? -1;
+  for (const e of entries) {
+    if (existing.has(e.log_id)) continue;
+    existing.add(e.log_id);
+    const step = e.step ?? maxStep + 1;
+    maxStep = Math.max(maxStep, step);
+    stored.push({ log_id: e.log_id, step, us: e.us ?? nowUs, metrics: e.metrics });
+  }
+  const duplicates = entries.length - stored.length;
+  if (!stored.length) return { stored, duplicates, lastStep: run.lastStep };
+
+  const rows = stored.map((e) => ({ i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
+  const statements: D1PreparedStatement[] = [];
+  for (const chunk of chunkJson(rows)) statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk));
+  for (const chunk of chunkJson(metricKinds(stored))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk));
+  for (const chunk of chunkJson(computeRollups(stored))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk));
+  statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, stored.length, formatTimestamp(nowUs), nowUs));
+  await d1.batch(statements);
+  return { stored, duplicates, lastStep: maxStep };
+}

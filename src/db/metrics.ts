@@ -1,0 +1,61 @@
+import type { Bucket } from "../metrics/rollup";
+
+/** A JSON path selecting one top-level key, whatever characters the metric name holds. */
+export const keyPath = (name: string) => `$."${name.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+
+export type RawPoint = { step: number; timestamp: string; value: unknown; id: number };
+
+export async function metricNamesOf(d1: D1Database, runId: string): Promise<{ name: string; numeric: boolean }[]> {
+  const { results } = await d1
+    .prepare(`SELECT name, numeric FROM metric_names WHERE run_id = ?1 ORDER BY name`)
+    .bind(runId)
+    .all<{ name: string; numeric: number }>();
+  return results.map((r) => ({ name: r.name, numeric: r.numeric === 1 }));
+}
+
+/** Exact points of one metric in [lo, hi] from the log rows, in step order (then insertion). */
+export async function rawPoints(d1: D1Database, runId: string, name: string, lo: number, hi: number): Promise<RawPoint[]> {
+  const path = keyPath(name);
+  const { results } = await d1
+    .prepare(
+      `SELECT id, step, ts, metrics -> ?2 AS v FROM metric_logs
+       WHERE run_id = ?1 AND step BETWEEN ?3 AND ?4 AND metrics -> ?2 IS NOT NULL ORDER BY step, id`,
+    )
+    .bind(runId, path, lo, hi)
+    .all<{ id: number; step: number; ts: string; v: string }>();
+  return results.map((r) => ({ id: r.id, step: r.step, timestamp: r.ts, value: JSON.parse(r.v) }));
+}
+
+export async function countLogsBetween(d1: D1Database, runId: string, lo: number, hi: number): Promise<number> {
+  const row = await d1
+    .prepare(`SELECT count(*) AS n FROM metric_logs WHERE run_id = ?1 AND step BETWEEN ?2 AND ?3`)
+    .bind(runId, lo, hi)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Rollup buckets of one metric at one width covering steps [lo, hi]. */
+export async function rollupBuckets(d1: D1Database, runId: string, name: string, width: number, lo: number, hi: number): Promise<Bucket[]> {
+  // CAST: D1 binds every JS number as REAL, and REAL division would not floor.
+  const { results } = await d1
+    .prepare(
+      `SELECT bucket, first_step AS fs, first AS f, first_us AS fu, last_step AS ls, last AS l, last_us AS lu,
+         min_step AS "as", min AS a, min_us AS au, max_step AS zs, max AS z, max_us AS zu
+       FROM metric_rollups WHERE run_id = ?1 AND name = ?2 AND width = CAST(?3 AS INTEGER)
+         AND bucket BETWEEN CAST(?4 AS INTEGER) / CAST(?3 AS INTEGER) AND CAST(?5 AS INTEGER) / CAST(?3 AS INTEGER)
+       ORDER BY bucket`,
+    )
+    .bind(runId, name, width, lo, hi)
+    .all<Bucket>();
+  return results;
+}
+
+/** All log rows at steps [lo, hi], for snapshots. */
+export async function logRowsBetween(d1: D1Database, runId: string, lo: number, hi: number) {
+  const { results } = await d1
+    .prepare(`SELECT id, step, ts, metrics FROM metric_logs WHERE run_id = ?1 AND step BETWEEN ?2 AND ?3 ORDER BY step, id`)
+    .bind(runId, lo, hi)
+    .all<{ id: number; step: number; ts: string; metrics: string }>();
+  return results.map((r) => ({ id: r.id, step: r.step, timestamp: r.ts, metrics: JSON.parse(r.metrics) as Record<string, unknown> }));
+}
+

@@ -1,0 +1,114 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { Run, RunStatus } from "../contract";
+import { formatTimestamp } from "../contract/time";
+import type { Db } from "./client";
+import { metricLogs, metricNames, metricRollups, runs } from "./schema";
+
+export type RunRow = typeof runs.$inferSelect;
+
+/**
+ * `stale` is what a `running` run looks like once its client has sent nothing for
+ * `staleAfterUs`; the stored status may also say so (set by the project's alarm).
+ */
+export function effectiveStatus(row: RunRow, nowUs: number, staleAfterUs: number): RunStatus {
+  if (row.status !== "running") return row.status;
+  const lastUs = row.lastLogUs ?? row.createdUs;
+  return lastUs < nowUs - staleAfterUs ? "stale" : "running";
+}
+
+export function toRun(row: RunRow, nowUs: number, staleAfterUs: number): Run {
+  return {
+    id: row.id,
+    project: row.project,
+    name: row.name,
+    group: row.groupName,
+    config: (row.config ?? {}) as Run["config"],
+    status: effectiveStatus(row, nowUs, staleAfterUs),
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    finished_at: row.finishedAt,
+    last_log_at: row.lastLogAt,
+    last_step: row.lastStep,
+    log_count: row.logCount,
+  };
+}
+
+export async function insertRun(db: Db, row: typeof runs.$inferInsert): Promise<RunRow> {
+  const [inserted] = await db.insert(runs).values(row).returning();
+  return inserted;
+}
+
+export async function findRunById(db: Db, project: string, id: string) {
+  return db.query.runs.findFirst({ where: and(eq(runs.project, project), eq(runs.id, id)) });
+}
+
+export async function findNewestRunByName(db: Db, project: string, name: string) {
+  return db.query.runs.findFirst({
+    where: and(eq(runs.project, project), eq(runs.name, name)),
+    orderBy: [desc(runs.createdUs), desc(runs.id)],
+  });
+}
+
+/** A run reference is an id (32 hex) or a name; a name means the newest run with it. */
+export async function resolveRun(db: Db, project: string, ref: string): Promise<RunRow | undefined> {
+  if (/^[0-9a-f]{32}$/.test(ref)) {
+    const byId = await findRunById(db, project, ref);
+    if (byId) return byId;
+  }
+  return findNewestRunByName(db, project, ref);
+}
+
+export async function runNamesOf(db: Db, project: string): Promise<{ names: Set<string>; count: number }> {
+  const rows = await db.select({ name: runs.name }).from(runs).where(eq(runs.project, project));
+  return { names: new Set(rows.map((r) => r.name)), count: rows.length };
+}
+
+export type RunFilters = {
+  group?: string;
+  status?: RunStatus;
+  name?: string;
+  /** `[key, value]` pairs compared with json_extract; value already parsed from JSON when it parses. */
+  config?: [string, unknown][];
+  nowUs: number;
+  staleAfterUs: number;
+};
+
+/** Runs of a project, oldest first (Trackio's order). */
+export async function listRuns(db: Db, project: string, f: RunFilters): Promise<RunRow[]> {
+  const where: SQL[] = [eq(runs.project, project)];
+  if (f.group !== undefined) where.push(eq(runs.groupName, f.group));
+  if (f.name !== undefined) where.push(eq(runs.name, f.name));
+  const cutoff = f.nowUs - f.staleAfterUs;
+  const lastUs = sql`coalesce(${runs.lastLogUs}, ${runs.createdUs})`;
+  if (f.status === "stale") where.push(sql`(${runs.status} = 'stale' OR (${runs.status} = 'running' AND ${lastUs} < ${cutoff}))`);
+  else if (f.status === "running") where.push(sql`(${runs.status} = 'running' AND ${lastUs} >= ${cutoff})`);
+  else if (f.status) where.push(eq(runs.status, f.status));
+  for (const [key, value] of f.config ?? []) {
+    const path = `$."${key.replaceAll('"', '""')}"`;
+    if (value === null) where.push(sql`json_type(${runs.config}, ${path}) = 'null'`);
+    else if (typeof value === "boolean") where.push(sql`json_extract(${runs.config}, ${path}) = ${value ? 1 : 0} AND json_type(${runs.config}, ${path}) = ${value ? "true" : "false"}`);
+    else if (typeof value === "number" || typeof value === "string") where.push(sql`json_extract(${runs.config}, ${path}) = ${value}`);
+    else where.push(sql`json(json_extract(${runs.config}, ${path})) = json(${JSON.stringify(value)})`);
+  }
+  return db.select().from(runs).where(and(...where)).orderBy(asc(runs.createdUs), asc(runs.id));
+}
+
+export async function updateRun(db: Db, id: string, patch: Partial<typeof runs.$inferInsert>): Promise<RunRow | undefined> {
+  const [row] = await db.update(runs).set(patch).where(eq(runs.id, id)).returning();
+  return row;
+}
+
+/** Deletes a run and everything stored for it in D1, in one transaction. */
+export async function deleteRunRows(db: Db, id: string) {
+  await db.batch([
+    db.delete(metricLogs).where(eq(metricLogs.runId, id)),
+    db.delete(metricNames).where(eq(metricNames.runId, id)),
+    db.delete(metricRollups).where(eq(metricRollups.runId, id)),
+    db.delete(runs).where(eq(runs.id, id)),
+  ]);
+}
+
+export async function runsByIds(db: Db, project: string, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select().from(runs).where(and(eq(runs.project, project), inArray(runs.id, ids)));
+}

@@ -1,0 +1,151 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Timestamps are stored twice where they are compared: `*_at` as Trackio's ISO text (what every
+// reader emits) and `*_us` as integer epoch microseconds (what ordering and filters use).
+
+export const projects = sqliteTable("projects", {
+  name: text("name").primaryKey(),
+  createdAt: text("created_at").notNull(),
+  /** Per-project settings (JSON): stale_after, built-in detectors on/off. */
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+});
+
+export const runs = sqliteTable(
+  "runs",
+  {
+    id: text("id").primaryKey(),
+    project: text("project").notNull().references(() => projects.name, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    groupName: text("group_name"),
+    config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    status: text("status", { enum: ["running", "finished", "failed", "stale"] }).notNull().default("running"),
+    createdAt: text("created_at").notNull(),
+    createdUs: integer("created_us").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    finishedAt: text("finished_at"),
+    lastLogAt: text("last_log_at"),
+    lastLogUs: integer("last_log_us"),
+    lastStep: integer("last_step"),
+    logCount: integer("log_count").notNull().default(0),
+    webhookUrl: text("webhook_url"),
+    webhookMinLevel: text("webhook_min_level"),
+  },
+  (t) => [
+    index("runs_project_created").on(t.project, t.createdUs),
+    index("runs_project_name_created").on(t.project, t.name, t.createdUs),
+    index("runs_project_group").on(t.project, t.groupName),
+    index("runs_project_status").on(t.project, t.status),
+  ],
+);
+
+/**
+ * One row per log entry with its metrics as JSON (Trackio's layout): one D1 row written per
+ * entry, bound in bulk through json_each. Per-metric reads of long series come from
+ * `metric_rollups`; see docs/architecture.md.
+ */
+export const metricLogs = sqliteTable(
+  "metric_logs",
+  {
+    id: integer("id").primaryKey(),
+    runId: text("run_id").notNull(),
+    logId: text("log_id").notNull(),
+    step: integer("step").notNull(),
+    timestamp: text("ts").notNull(),
+    metrics: text("metrics").notNull(),
+  },
+  (t) => [uniqueIndex("metric_logs_run_log_id").on(t.runId, t.logId), index("metric_logs_run_step").on(t.runId, t.step)],
+);
+
+/** The metric names each run has logged; `numeric` is 1 once a number was seen. */
+export const metricNames = sqliteTable(
+  "metric_names",
+  {
+    runId: text("run_id").notNull(),
+    name: text("name").notNull(),
+    numeric: integer("numeric").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.name] })],
+);
+
+/**
+ * Rollups written at ingest: per (run, metric, bucket width, bucket) the first, last, minimum and
+ * maximum finite values with their steps. A downsampled read of any length reads at most a few
+ * thousand of these rows instead of scanning the series.
+ */
+export const metricRollups = sqliteTable(
+  "metric_rollups",
+  {
+    runId: text("run_id").notNull(),
+    name: text("name").notNull(),
+    width: integer("width").notNull(),
+    bucket: integer("bucket").notNull(),
+    firstStep: integer("first_step").notNull(),
+    first: real("first").notNull(),
+    firstUs: integer("first_us").notNull(),
+    lastStep: integer("last_step").notNull(),
+    last: real("last").notNull(),
+    lastUs: integer("last_us").notNull(),
+    minStep: integer("min_step").notNull(),
+    min: real("min").notNull(),
+    minUs: integer("min_us").notNull(),
+    maxStep: integer("max_step").notNull(),
+    max: real("max").notNull(),
+    maxUs: integer("max_us").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.name, t.width, t.bucket] })],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** SHA-256 of the key, hex. Keys are 160-bit random, so a fast hash is enough. */
+    hash: text("hash").notNull(),
+    prefix: text("prefix").notNull(),
+    scope: text("scope", { enum: ["read", "write", "admin"] }).notNull(),
+    projects: text("projects", { mode: "json" }).$type<string[] | null>(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash").on(t.hash)],
+);
+
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    project: text("project").notNull().references(() => projects.name, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    kind: text("kind", { enum: ["slack", "discord", "generic"] }).notNull(),
+    minLevel: text("min_level", { enum: ["info", "warn", "error"] }).notNull().default("info"),
+    runFilter: text("run_filter"),
+    secret: text("secret").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    disabledReason: text("disabled_reason"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("webhooks_project").on(t.project)],
+);
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    project: text("project").notNull(),
+    webhookId: text("webhook_id"),
+    alertId: text("alert_id").notNull(),
+    url: text("url").notNull(),
+    kind: text("kind").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [index("webhook_deliveries_project_created").on(t.project, t.createdAt)],
+);

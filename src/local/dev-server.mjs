@@ -1,0 +1,107 @@
+// Runs the whole system on this machine: local D1 (migrations applied), Durable Objects and
+// Queues under `wrangler dev`. Shared by `npm start`, the end-to-end tests and the benchmarks.
+import { spawn, spawnSync } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const WRANGLER = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+
+/** No login, no telemetry, no request.cf lookup: everything here works offline. */
+export const OFFLINE_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CLOUDFLARE_API_TOKEN: "" };
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function buildDashboard() {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--config", "src/dashboard/vite.config.ts", "--logLevel", "warn"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) throw new Error("dashboard build failed");
+}
+
+export function applyMigrations(persistTo) {
+  const r = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+    cwd: ROOT,
+    env: { ...process.env, ...OFFLINE_ENV, CI: "1" },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`migrations failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+async function waitForHealth(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`wrangler dev did not answer /health within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1 and resolves once /health answers.
+ * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean }} opts
+ */
+export async function startDevServer(opts) {
+  const port = opts.port ?? (await freePort());
+  applyMigrations(opts.persistTo);
+  const vars = { ADMIN_TOKEN: opts.adminToken, ...opts.vars };
+  const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", opts.persistTo, "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false"];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...OFFLINE_ENV },
+    stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],
+    detached: process.platform !== "win32",
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => (output = (output + d).slice(-20_000)));
+  child.stderr?.on("data", (d) => (output = (output + d).slice(-20_000)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(url, child, 60_000);
+  } catch (err) {
+    stop();
+    throw new Error(`${err.message}\n${output}`);
+  }
+  function stop(signal = "SIGTERM") {
+    if (child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
+    }
+  }
+  return {
+    url,
+    port,
+    child,
+    output: () => output,
+    stop,
+    /** Resolves once the process group has exited. */
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      stop("SIGTERM");
+      const t = setTimeout(() => stop("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { AlertCounts } from "../contract";
+
+// Run services reach the project's alerts only through these calls to its Durable Object.
+
+export const alertsStub = (env: Env, project: string) => env.PROJECT_ALERTS.getByName(project);
+
+export async function alertCountsFor(env: Env, project: string, runId?: string): Promise<AlertCounts> {
+  return alertsStub(env, project).countByLevel(runId ?? null);
+}
+
+export async function deleteRunAlerts(env: Env, project: string, runId: string): Promise<number> {
+  return alertsStub(env, project).deleteRunAlerts(runId);
+}

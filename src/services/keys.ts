@@ -1,0 +1,19 @@
+import type { z } from "zod";
+import type { CreateKey, CreatedKey } from "../contract";
+import { generateKey, keyPrefix, sha256Hex } from "../auth/tokens";
+import { insertKey } from "../db/keys";
+import type { Svc } from "./context";
+
+/** Creates a key and returns it once; only its SHA-256 is stored. */
+export async function createKey(s: Svc, body: z.output<typeof CreateKey>): Promise<CreatedKey> {
+  const key = generateKey();
+  const info = await insertKey(s.db, {
+    id: `key_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`,
+    name: body.name,
+    hash: await sha256Hex(key),
+    prefix: keyPrefix(key),
+    scope: body.scope,
+    projects: body.projects ?? null,
+  });
+  return { ...info, key };
+}

@@ -1,0 +1,88 @@
+import type { z } from "zod";
+import type { MetricPoint, MetricQuery, MetricValues, Series, SeriesQuery, Snapshot, SnapshotQuery } from "../contract";
+import { countLogsBetween, logRowsBetween, metricNamesOf, rawPoints, rollupBuckets } from "../db/metrics";
+import type { RunRow } from "../db/runs";
+import { downsampleBuckets, downsamplePoints, pickWidth, RAW_READ_LIMIT } from "../metrics/downsample";
+import { parseTimestamp } from "../contract/time";
+import { getRunOr404 } from "./runs";
+import type { Svc } from "./context";
+
+type Range = { lo: number; hi: number };
+
+function rangeOf(q: { step?: number; around?: number; window: number; start?: number; end?: number }, run: RunRow): Range {
+  if (q.step !== undefined) return { lo: q.step, hi: q.step };
+  if (q.around !== undefined) return { lo: Math.max(0, q.around - q.window), hi: q.around + q.window };
+  return { lo: q.start ?? 0, hi: q.end ?? Math.max(run.lastStep ?? 0, 0) };
+}
+
+const toPoint = (p: { step: number; timestamp: string; value: unknown }): MetricPoint => ({ step: p.step, timestamp: p.timestamp, value: p.value as MetricPoint["value"] });
+
+/**
+ * A metric's values. Exact points when no `max_points` is asked or the range holds at most
+ * `max_points` (or RAW_READ_LIMIT) log rows; otherwise the rollup of the finest width that fits,
+ * reduced to first/last and per-bucket min/max, so a 1M-step series costs as much as a short one.
+ */
+export async function seriesOf(s: Svc, run: RunRow, metric: string, q: z.output<typeof MetricQuery> & { after?: number }): Promise<{ downsampled: boolean; values: MetricPoint[] }> {
+  const r = rangeOf(q, run);
+  if (q.after !== undefined) r.lo = Math.max(r.lo, q.after + 1);
+  if (r.hi < r.lo) return { downsampled: false, values: [] };
+  const maxPoints = q.max_points;
+  if (maxPoints === undefined) {
+    return { downsampled: false, values: (await rawPoints(s.env.DB, run.id, metric, r.lo, r.hi)).map(toPoint) };
+  }
+  const fullRange = r.lo <= 0 && r.hi >= (run.lastStep ?? 0);
+  const rows = fullRange ? run.logCount : await countLogsBetween(s.env.DB, run.id, r.lo, r.hi);
+  if (rows <= Math.max(maxPoints, RAW_READ_LIMIT)) {
+    const raw = await rawPoints(s.env.DB, run.id, metric, r.lo, r.hi);
+    if (raw.length <= maxPoints) return { downsampled: false, values: raw.map(toPoint) };
+    const numeric = raw.filter((p) => typeof p.value === "number") as { step: number; timestamp: string; value: number }[];
+    const pts = numeric.map((p) => ({ step: p.step, value: p.value, us: parseTimestamp(p.timestamp) ?? 0 }));
+    return { downsampled: true, values: downsamplePoints(pts, maxPoints) };
+  }
+  const width = pickWidth(r.hi - r.lo + 1, maxPoints);
+  const buckets = await rollupBuckets(s.env.DB, run.id, metric, width, r.lo, r.hi);
+  return { downsampled: true, values: downsampleBuckets(buckets, maxPoints, r.lo, r.hi) };
+}
+
+export async function metricValues(s: Svc, project: string, ref: string, metric: string, q: z.output<typeof MetricQuery>): Promise<MetricValues> {
+  const run = await getRunOr404(s, project, ref);
+  const { downsampled, values } = await seriesOf(s, run, metric, q);
+  return { project, run: run.name, run_id: run.id, metric, downsampled, values };
+}
+
+export async function metricNames(s: Svc, project: string, ref: string) {
+  const run = await getRunOr404(s, project, ref);
+  const names = await metricNamesOf(s.env.DB, run.id);
+  return { project, run: run.name, run_id: run.id, metrics: names.map((n) => n.name) };
+}
+
+/** Every metric logged at a step, or within `window` steps around one. */
+export async function snapshot(s: Svc, project: string, ref: string, q: z.output<typeof SnapshotQuery>): Promise<Snapshot> {
+  const run = await getRunOr404(s, project, ref);
+  const r = rangeOf({ ...q }, run);
+  const rows = await logRowsBetween(s.env.DB, run.id, r.lo, r.hi);
+  const metrics: Record<string, MetricPoint[]> = {};
+  for (const row of rows) {
+    for (const [name, value] of Object.entries(row.metrics)) {
+      (metrics[name] ??= []).push(toPoint({ step: row.step, timestamp: row.timestamp, value }));
+    }
+  }
+  const where = q.step !== undefined ? { step: q.step } : { around: q.around, window: q.window };
+  return { project, run: run.name, run_id: run.id, ...where, metrics };
+}
+
+/** Several runs × metrics at once (charts, comparisons); metrics default to each run's numeric ones. */
+export async function series(s: Svc, project: string, q: z.output<typeof SeriesQuery>): Promise<Series> {
+  const runs = await Promise.all(q.runs.map((ref) => getRunOr404(s, project, ref)));
+  const jobs: Promise<Series["series"][number]>[] = [];
+  for (const run of runs) {
+    const names = q.metrics ?? (await metricNamesOf(s.env.DB, run.id)).filter((n) => n.numeric).map((n) => n.name);
+    for (const metric of names) {
+      jobs.push(
+        seriesOf(s, run, metric, { window: 10, max_points: q.max_points, after: q.after }).then((r) => ({ run: run.name, run_id: run.id, metric, ...r })),
+      );
+    }
+  }
+  return { project, series: await Promise.all(jobs) };
+}
+

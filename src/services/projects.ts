@@ -1,0 +1,24 @@
+import type { ProjectSummary } from "../contract";
+import { listRuns, toRun } from "../db/runs";
+import { alertCountsFor } from "./alerts-bridge";
+import type { Svc } from "./context";
+import { requireProject } from "./runs";
+
+export async function projectSummary(s: Svc, project: string): Promise<ProjectSummary> {
+  await requireProject(s, project);
+  const [rows, alertCounts] = await Promise.all([
+    listRuns(s.db, project, { nowUs: s.nowUs, staleAfterUs: s.staleAfterUs }),
+    alertCountsFor(s.env, project),
+  ]);
+  const runs = rows.map((r) => toRun(r, s.nowUs, s.staleAfterUs));
+  const steps = runs.map((r) => r.last_step).filter((x): x is number => x !== null);
+  const activity = rows.map((r) => ({ us: r.lastLogUs ?? r.createdUs, at: r.lastLogAt ?? r.createdAt })).sort((a, b) => b.us - a.us)[0];
+  return {
+    project,
+    num_runs: runs.length,
+    runs: runs.map((r) => ({ id: r.id, name: r.name, status: r.status, created_at: r.created_at, last_step: r.last_step })),
+    last_step: steps.length ? Math.max(...steps) : null,
+    last_activity: activity?.at ?? null,
+    alert_counts: alertCounts,
+  };
+}

@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { CreateRun, FinishRun, ListRunsQuery, type CreatedRun, type Run, type RunSummary } from "../contract";
+import { formatTimestamp } from "../contract/time";
+import { metricNamesOf } from "../db/metrics";
+import { ensureProject, findProject } from "../db/projects";
+import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, resolveRun, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
+import { ApiError, badRequest } from "../errors";
+import { generateRunName, newRunId } from "../runs/names";
+import { alertCountsFor, deleteRunAlerts } from "./alerts-bridge";
+import type { Svc } from "./context";
+
+export const runNotFound = (project: string, ref: string) => new ApiError("not_found", `Run '${ref}' not found in project '${project}'`);
+
+export async function requireProject(s: Svc, project: string) {
+  const row = await findProject(s.db, project);
+  if (!row) throw new ApiError("not_found", `Project '${project}' not found`);
+  return row;
+}
+
+export async function getRunOr404(s: Svc, project: string, ref: string): Promise<RunRow> {
+  const row = await resolveRun(s.db, project, ref);
+  if (!row) throw runNotFound(project, ref);
+  return row;
+}
+
+/**
+ * Creates a run, or resumes one (`allow`: the newest run with the name, if any; `must`: that run
+ * or 404). A client-given id that already exists in the project is resumed, so a retried
+ * create never makes a second run.
+ */
+export async function createOrResumeRun(s: Svc, project: string, input: z.output<typeof CreateRun>): Promise<CreatedRun> {
+  await ensureProject(s.db, project);
+  if (input.id) {
+    const existing = await findRunById(s.db, project, input.id);
+    if (existing) return { ...toRun(existing, s.nowUs, s.staleAfterUs), resumed: true };
+  }
+  if (input.resume !== "never") {
+    if (!input.name) throw badRequest(`name is required when resume is '${input.resume}'`, [{ path: "name", message: "required when resume is not 'never'" }]);
+    const existing = await findNewestRunByName(s.db, project, input.name);
+    if (existing) {
+      const patch: Partial<RunRow> = { updatedAt: formatTimestamp(s.nowUs), status: "running", finishedAt: null };
+      if (input.config) patch.config = { ...existing.config, ...input.config };
+      const row = (await updateRun(s.db, existing.id, patch)) ?? existing;
+      return { ...toRun(row, s.nowUs, s.staleAfterUs), resumed: true };
+    }
+    if (input.resume === "must") throw new ApiError("not_found", `Run '${input.name}' does not exist in project '${project}'`);
+  }
+  let name = input.name;
+  if (!name) {
+    const { names, count } = await runNamesOf(s.db, project);
+    name = generateRunName(names, count);
+  }
+  const now = formatTimestamp(s.nowUs);
+  const row = await insertRun(s.db, {
+    id: input.id ?? newRunId(),
+    project,
+    name,
+    groupName: input.group ?? null,
+    config: input.config ?? {},
+    status: "running",
+    createdAt: now,
+    createdUs: s.nowUs,
+    updatedAt: now,
+    webhookUrl: input.webhook_url ?? null,
+    webhookMinLevel: input.webhook_min_level ?? null,
+  });
+  return { ...toRun(row, s.nowUs, s.staleAfterUs), resumed: false };
+}
+
+/** `key=value` filters: the value is compared as JSON when it parses (`lr=0.01`, `aug=true`), else as text. */
+export function parseConfigFilters(filters: string[]): [string, unknown][] {
+  return filters.map((f) => {
+    const i = f.indexOf("=");
+    const key = f.slice(0, i);
+    const raw = f.slice(i + 1);
+    try {
+      return [key, JSON.parse(raw)];
+    } catch {
+      return [key, raw];
+    }
+  });
+}
+
+export async function listProjectRuns(s: Svc, project: string, q: z.output<typeof ListRunsQuery>): Promise<Run[]> {
+  await requireProject(s, project);
+  const rows = await listRuns(s.db, project, {
+    group: q.group,
+    status: q.status,
+    name: q.name,
+    config: parseConfigFilters(q.config),
+    nowUs: s.nowUs,
+    staleAfterUs: s.staleAfterUs,
+  });
+  return rows.map((r) => toRun(r, s.nowUs, s.staleAfterUs));
+}
+
+export async function runSummary(s: Svc, project: string, ref: string): Promise<RunSummary> {
+  const row = await getRunOr404(s, project, ref);
+  const [names, alertCounts] = await Promise.all([metricNamesOf(s.env.DB, row.id), alertCountsFor(s.env, project, row.id)]);
+  return { ...toRun(row, s.nowUs, s.staleAfterUs), metrics: names.map((n) => n.name), alert_counts: alertCounts };
+}
+
+export async function renameRun(s: Svc, project: string, ref: string, name: string): Promise<Run> {
+  const row = await getRunOr404(s, project, ref);
+  const updated = await updateRun(s.db, row.id, { name, updatedAt: formatTimestamp(s.nowUs) });
+  return toRun(updated ?? row, s.nowUs, s.staleAfterUs);
+}
+
+export async function finishRun(s: Svc, project: string, ref: string, body: z.output<typeof FinishRun>): Promise<Run> {
+  const row = await getRunOr404(s, project, ref);
+  const now = formatTimestamp(s.nowUs);
+  const updated = await updateRun(s.db, row.id, { status: body.status, finishedAt: now, updatedAt: now });
+  return toRun(updated ?? row, s.nowUs, s.staleAfterUs);
+}
+
+/** Deletes the run's D1 rows, then its alerts in the project's Durable Object. */
+export async function deleteRun(s: Svc, project: string, ref: string): Promise<{ deleted: true; id: string }> {
+  const row = await getRunOr404(s, project, ref);
+  await deleteRunRows(s.db, row.id);
+  await deleteRunAlerts(s.env, project, row.id);
+  return { deleted: true, id: row.id };
+}
+

@@ -1,0 +1,38 @@
+import { zValidator } from "@hono/zod-validator";
+import type { ValidationTargets } from "hono";
+import type { z } from "zod";
+import { ApiError } from "./errors";
+
+/** Issues as `{path, message}` with the field named, for the one error shape. */
+export function issuesToDetails(issues: readonly z.core.$ZodIssue[], prefix = "") {
+  return issues.map((i) => {
+    const path = [prefix, ...i.path.map(String)].filter(Boolean).join(".");
+    return { path, message: i.message };
+  });
+}
+
+export function describeIssues(target: string, issues: readonly z.core.$ZodIssue[]) {
+  const details = issuesToDetails(issues);
+  const first = details[0];
+  const where = first?.path ? `${first.path}: ` : "";
+  return { message: `Invalid ${target}: ${where}${first?.message ?? "malformed"}`, details };
+}
+
+/** zod-validator that throws the one error shape (unhooked, it would answer with its own). */
+export const valid = <T extends z.ZodType, K extends keyof ValidationTargets>(target: K, schema: T) =>
+  zValidator(target, schema, (r) => {
+    if (!r.success) {
+      const { message, details } = describeIssues(target === "json" ? "body" : target, r.error.issues);
+      throw new ApiError("invalid_request", message, details);
+    }
+  });
+
+/** Parses with a schema outside a route (queue bodies, socket frames, protocol args). */
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, target = "body"): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const { message, details } = describeIssues(target, r.error.issues);
+    throw new ApiError("invalid_request", message, details);
+  }
+  return r.data;
+}
