@@ -29,7 +29,6 @@ export async function getRunOr404(s: Svc, project: string, ref: string): Promise
  * create never makes a second run.
  */
 export async function createOrResumeRun(s: Svc, project: string, input: z.output<typeof CreateRun>): Promise<CreatedRun> {
-  await ensureProject(s.db, project);
   if (input.id) {
     const existing = await findRunById(s.db, project, input.id);
     if (existing) return { ...toRun(existing, s.nowUs, s.staleAfterUs), resumed: true };
@@ -51,6 +50,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     name = generateRunName(names, count);
   }
   const now = formatTimestamp(s.nowUs);
+  await ensureProject(s.db, project);
   const row = await insertRun(s.db, {
     id: input.id ?? newRunId(),
     project,

@@ -1,0 +1,93 @@
+import { env } from "cloudflare:workers";
+import { describe, it } from "vitest";
+import { api, createRun, logEntries, uniqueProject } from "../helpers/api";
+
+const values = async (p: string, run: string, metric: string, q = "") =>
+  (await api("GET", `/v1/projects/${p}/runs/${run}/metrics/${encodeURIComponent(metric)}${q}`)).json.values as { step: number; value: unknown; timestamp: string }[];
+
+describe("appending log entries", () => {
+  it("assigns missing steps as max + 1, lets explicit steps repeat or go back", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "r" });
+    const r = await logEntries(p, run.id, [
+      { metrics: { x: 0 } },
+      { metrics: { x: 1 } },
+      { step: 10, metrics: { x: 10 } },
+      { metrics: { x: 11 } },
+      { step: 3, metrics: { x: 3 } },
+      { metrics: { x: 12 } },
+      { step: 3, metrics: { x: 33 } },
+    ]);
+    expect(r.json).toMatchObject({ accepted: 7, duplicates: 0, last_step: 12 });
+    expect((await values(p, run.id, "x")).map((v) => [v.step, v.value])).toEqual([[0, 0], [1, 1], [3, 3], [3, 33], [10, 10], [11, 11], [12, 12]]);
+    const next = await logEntries(p, run.id, [{ metrics: { x: 13 } }]);
+    expect(next.json.last_step).toBe(13);
+  });
+
+  it("is idempotent by log_id: a retried batch changes nothing", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "r" });
+    const batch = Array.from({ length: 20 }, (_, i) => ({ log_id: `id-${i}`, metrics: { loss: i } }));
+    const first = await logEntries(p, run.id, batch);
+    const retry = await logEntries(p, run.id, batch);
+    expect(first.json).toMatchObject({ accepted: 20, duplicates: 0, last_step: 19 });
+    expect(retry.json).toMatchObject({ accepted: 0, duplicates: 20, last_step: 19 });
+    const dupInBatch = await logEntries(p, run.id, [{ log_id: "twice", metrics: { loss: 1 } }, { log_id: "twice", metrics: { loss: 2 } }]);
+    expect(dupInBatch.json).toMatchObject({ accepted: 1, duplicates: 1 });
+    const summary = await api("GET", `/v1/projects/${p}/runs/${run.id}`);
+    expect(summary.json).toMatchObject({ log_count: 21, last_step: 20 });
+    expect(await values(p, run.id, "loss")).toHaveLength(21);
+  });
+
+  it("round-trips NaN, ±Infinity, full-precision doubles and nested values exactly", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "r" });
+    const metrics = { a: "NaN", b: "Infinity", c: "-Infinity", d: 0.1 + 0.2, e: 1e-300, f: -0, g: { enc: 1.5, head: [1, 2, { x: null }] }, h: 123456789012345 };
+    await logEntries(p, run.id, [{ step: 0, metrics }]);
+    const snap = await api("GET", `/v1/projects/${p}/runs/${run.id}/snapshot?step=0`);
+    const got = Object.fromEntries(Object.entries(snap.json.metrics as Record<string, { value: unknown }[]>).map(([k, v]) => [k, v[0].value]));
+    expect(got).toEqual({ ...metrics, f: 0 });
+    expect(snap.text).not.toMatch(/\bNaN\b(?!")/);
+  });
+
+  it("stores a 1,000-entry batch in one request", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "big" });
+    const logs = Array.from({ length: 1000 }, (_, i) => ({
+      log_id: crypto.randomUUID(),
+      metrics: Object.fromEntries(Array.from({ length: 10 }, (_, j) => [`m${j}`, Math.random() + i])),
+    }));
+    const r = await logEntries(p, run.id, logs);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ accepted: 1000, last_step: 999 });
+    const n = await env.DB.prepare(`SELECT count(*) AS n FROM metric_logs WHERE run_id = ?`).bind(run.id).first<{ n: number }>();
+    expect(n?.n).toBe(1000);
+  });
+
+  it("stores nothing when one entry of a batch is invalid, and names it", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "r" });
+    const logs: unknown[] = Array.from({ length: 600 }, (_, i) => ({ metrics: { x: i } }));
+    logs[500] = { step: -1, metrics: { x: 1 } };
+    const r = await logEntries(p, run.id, logs);
+    expect(r.status).toBe(400);
+    expect(r.json.error.details[0].path).toBe("logs.500.step");
+    const bad2 = await logEntries(p, run.id, [{ metrics: "loss=1" }]);
+    expect(bad2.json.error.details[0].path).toBe("logs.0.metrics");
+    const empty = await logEntries(p, run.id, []);
+    expect(empty.status).toBe(400);
+    expect((await api("GET", `/v1/projects/${p}/runs/${run.id}`)).json.log_count).toBe(0);
+  });
+
+  it("refuses an oversize body with 413 and unknown runs with 404", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "r" });
+    const huge = JSON.stringify({ logs: [{ metrics: { blob: "x".repeat(9 * 1024 * 1024) } }] });
+    const r = await api("POST", `/v1/projects/${p}/runs/${run.id}/logs`, { raw: huge });
+    expect(r.status).toBe(413);
+    expect(r.json.error.code).toBe("payload_too_large");
+    const missing = await logEntries(p, "no-such-run", [{ metrics: { x: 1 } }]);
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.message).toContain("no-such-run");
+  });
+});
