@@ -5,6 +5,8 @@
 import { requireAuth } from "./auth/middleware";
 import { createRouter } from "./env";
 import { onError, onNotFound } from "./errors";
+import { mcp } from "./mcp/route";
+import { alerts } from "./routes/alerts";
 import { keys } from "./routes/keys";
 import { projects } from "./routes/projects";
 import { runs } from "./routes/runs";
@@ -15,11 +17,14 @@ const v1 = createRouter()
   .use(requireAuth)
   .route("/keys", keys)
   .route("/projects", projects)
-  .route("/projects/:project", runs);
+  .route("/projects/:project", runs)
+  .route("/projects/:project/alerts", alerts);
 
 export const app = createRouter()
   .get("/health", (c) => c.json({ ok: true }))
-  .route("/v1", v1);
+  .route("/v1", v1)
+  .route("/mcp", mcp)
+  .route("/mcp/", mcp);
 
 app.onError(onError);
 app.notFound(onNotFound);

@@ -1,0 +1,72 @@
+import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { z } from "zod";
+import type { KeyScope } from "../contract";
+import { canSeeProject, projectNotFound, requireScope, type Principal } from "../auth/principal";
+import { ApiError } from "../errors";
+import type { Svc } from "../services/context";
+
+/** What every tool call gets: the services' context and who is calling. */
+export type ToolContext = { s: Svc; principal: Principal };
+
+/**
+ * One MCP tool. `input` and `output` are zod objects (the SDK derives the JSON Schemas from
+ * them, validates arguments before `run`, and checks `run`'s result against `output`).
+ */
+export type ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> = {
+  name: string;
+  title: string;
+  description: string;
+  /** The key scope the tool needs; a weaker key gets a tool error, not a protocol error. */
+  scope: KeyScope;
+  input: I;
+  output: O;
+  annotations?: ToolAnnotations;
+  run: (args: z.output<I>, t: ToolContext) => Promise<z.input<O>>;
+};
+
+/** Keeps each tool's argument and result types inferred while collecting them in one list. */
+export const defineTool = <I extends z.ZodObject, O extends z.ZodObject>(def: ToolDef<I, O>) => def as unknown as ToolDef;
+
+/** A project outside the key's list is answered exactly as a project that does not exist. */
+export function visibleProject(t: ToolContext, project: string): string {
+  if (!canSeeProject(t.principal, project)) throw projectNotFound(project);
+  return project;
+}
+
+/** Trackio's tools address a run by `run` (name) or `run_id`; either resolves the same way here. */
+export function runRef(args: { run?: string | null; run_id?: string | null }): string {
+  const ref = args.run_id ?? args.run;
+  if (!ref) throw new ApiError("invalid_request", "Give run (a run name) or run_id", [{ path: "run", message: "run or run_id is required" }]);
+  return ref;
+}
+
+export function toolResult(data: Record<string, unknown>): CallToolResult {
+  // Structured output for clients that read it, and the same JSON as text for those that
+  // only show `content` (the specification asks servers to send both).
+  return { structuredContent: data, content: [{ type: "text", text: JSON.stringify(data) }] };
+}
+
+/**
+ * Our errors become tool errors (`isError`), which the calling model reads and can act on;
+ * anything else is logged and answered without internals.
+ */
+export function toolError(tool: string, err: unknown): CallToolResult {
+  let text: string;
+  if (err instanceof ApiError) {
+    const details = err.details?.length ? `\n${err.details.map((d) => `- ${d.path || "(arguments)"}: ${d.message}`).join("\n")}` : "";
+    text = `${err.code}: ${err.message}${details}`;
+  } else {
+    console.error("mcp tool failed", tool, err);
+    text = "internal: the tool failed unexpectedly; try again";
+  }
+  return { isError: true, content: [{ type: "text", text }] };
+}
+
+export async function runTool(def: ToolDef, args: unknown, t: ToolContext): Promise<CallToolResult> {
+  try {
+    requireScope(t.principal, def.scope);
+    return toolResult((await def.run(args as never, t)) as Record<string, unknown>);
+  } catch (err) {
+    return toolError(def.name, err);
+  }
+}

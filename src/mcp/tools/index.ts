@@ -1,0 +1,20 @@
+import type { ToolDef } from "../tool";
+import { compareRuns } from "./compare";
+import { getAllProjects, getProjectSummary, getRunsForProject } from "./projects";
+import { getMetricsForRun, getMetricValues, getRunSummary, getSnapshot } from "./runs";
+import { deleteRunTool, finishRunTool, renameRunTool } from "./write";
+
+/** Every tool, in the order `tools/list` shows them: reads first, then the write tools. */
+export const TOOLS: ToolDef[] = [
+  getAllProjects,
+  getRunsForProject,
+  getProjectSummary,
+  getRunSummary,
+  getMetricsForRun,
+  getMetricValues,
+  getSnapshot,
+  compareRuns,
+  finishRunTool,
+  renameRunTool,
+  deleteRunTool,
+];

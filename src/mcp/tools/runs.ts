@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { AlertCounts, IsoTimestamp, MAX_POINTS_LIMIT, MetricName, MetricQuery, RunStatus, SnapshotQuery, Step } from "../../contract";
+import { ApiError } from "../../errors";
+import { metricNames, metricValues, snapshot } from "../../services/metrics";
+import { runSummary } from "../../services/runs";
+import { parseOrThrow } from "../../validate";
+import { projectArg, runArgs } from "../args";
+import { defineTool, runRef, visibleProject } from "../tool";
+import { TrackioPoint, TrackioRunSummary, toTrackioPoint, toTrackioRunSummary } from "../trackio-shapes";
+
+const READ = { readOnlyHint: true, openWorldHint: false } as const;
+
+/** Trackio's step selectors. `at_time` is accepted for Trackio's signature but steps are the only index here. */
+const stepArgs = {
+  step: Step.optional().describe("Only the values logged at exactly this step"),
+  around_step: Step.optional().describe("Only the values within `window` steps of this step"),
+  at_time: IsoTimestamp.optional().describe("Not supported by Trackflare (steps are the index); use step or around_step"),
+  window: Step.max(1_000_000).default(10).describe("Half-width in steps for around_step (default 10)"),
+};
+
+function noAtTime(at_time: string | undefined) {
+  if (at_time !== undefined)
+    throw new ApiError("invalid_request", "at_time is not supported: select by step or around_step (with window)", [{ path: "at_time", message: "not supported" }]);
+}
+
+export const getRunSummary = defineTool({
+  name: "get_run_summary",
+  title: "Summarise a run",
+  description:
+    "Summarise one run: its config (hyperparameters), metric names, number of log entries and last step. Trackflare adds its status (running, finished, failed, or stale when the script stopped reporting) and its alert counts by level.",
+  scope: "read",
+  input: z.strictObject({ project: projectArg, ...runArgs }),
+  output: TrackioRunSummary.extend({ status: RunStatus, alert_counts: AlertCounts }),
+  annotations: READ,
+  run: async (args, t) => {
+    const summary = await runSummary(t.s, visibleProject(t, args.project), runRef(args));
+    return { ...toTrackioRunSummary(summary), status: summary.status, alert_counts: summary.alert_counts };
+  },
+});
+
+export const getMetricsForRun = defineTool({
+  name: "get_metrics_for_run",
+  title: "List a run's metrics",
+  description: "List the names of the metrics a run has logged, sorted. Use a name with get_metric_values.",
+  scope: "read",
+  input: z.strictObject({ project: projectArg, ...runArgs }),
+  output: z.object({ result: z.array(z.string()) }),
+  annotations: READ,
+  run: async (args, t) => ({ result: (await metricNames(t.s, visibleProject(t, args.project), runRef(args))).metrics }),
+});
+
+export const getMetricValues = defineTool({
+  name: "get_metric_values",
+  title: "Read a metric's values",
+  description:
+    "Read one metric of a run as [{timestamp, step, value}] in step order: every value, only a step, or a window around a step. Long series are downsampled to at most max_points (default 500) keeping the first and last values and every local minimum and maximum; `downsampled` says whether that happened. Non-finite values read as \"NaN\", \"Infinity\" or \"-Infinity\".",
+  scope: "read",
+  input: z
+    .strictObject({
+      project: projectArg,
+      ...runArgs,
+      metric_name: MetricName.describe("Metric name, as listed by get_metrics_for_run"),
+      ...stepArgs,
+      max_points: Step.min(2).max(MAX_POINTS_LIMIT).default(500).describe(`At most this many points (2..${MAX_POINTS_LIMIT}, default 500)`),
+    })
+    .refine((a) => a.step === undefined || a.around_step === undefined, { message: "give step or around_step, not both", path: ["around_step"] }),
+  output: z.object({ result: z.array(TrackioPoint), downsampled: z.boolean() }),
+  annotations: READ,
+  run: async (args, t) => {
+    noAtTime(args.at_time);
+    const q = parseOrThrow(MetricQuery, { step: args.step, around: args.around_step, window: args.window, max_points: args.max_points }, "arguments");
+    const r = await metricValues(t.s, visibleProject(t, args.project), runRef(args), args.metric_name, q);
+    return { result: r.values.map(toTrackioPoint), downsampled: r.downsampled };
+  },
+});
+
+export const getSnapshot = defineTool({
+  name: "get_snapshot",
+  title: "Read every metric at a step",
+  description:
+    "Read every metric a run logged at one step (step), or within window steps around one (around_step), as {metric_name: [{timestamp, step, value}]}. Give step or around_step.",
+  scope: "read",
+  input: z
+    .strictObject({ project: projectArg, ...runArgs, ...stepArgs })
+    .refine((a) => a.step === undefined || a.around_step === undefined, { message: "give step or around_step, not both", path: ["around_step"] })
+    .refine((a) => a.step !== undefined || a.around_step !== undefined || a.at_time !== undefined, { message: "give step or around_step", path: ["step"] }),
+  output: z.object({}).catchall(z.array(TrackioPoint)),
+  annotations: READ,
+  run: async (args, t) => {
+    noAtTime(args.at_time);
+    const q = parseOrThrow(SnapshotQuery, { step: args.step, around: args.around_step, window: args.window }, "arguments");
+    const snap = await snapshot(t.s, visibleProject(t, args.project), runRef(args), q);
+    return Object.fromEntries(Object.entries(snap.metrics).map(([name, points]) => [name, points.map(toTrackioPoint)]));
+  },
+});

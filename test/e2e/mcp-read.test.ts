@@ -1,0 +1,130 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { call, callError, connect, makeKey, restOk, uniqueProject } from "../helpers/mcp-e2e";
+
+const project = uniqueProject("mcp-read");
+let client: Client;
+let runA: { id: string; name: string };
+let runB: { id: string; name: string };
+
+// Two runs of a sweep: A (lr 0.1) ends with the lower loss, B (lr 0.01) reaches the best accuracy.
+const lossA = [2.0, 1.2, 0.7, 0.4, 0.5];
+const accA = [0.2, 0.5, 0.7, 0.8, 0.78];
+const lossB = [2.1, 1.6, 1.1, 0.9, 0.6];
+const accB = [0.1, 0.4, 0.6, 0.85, 0.83];
+
+beforeAll(async () => {
+  const write = await makeKey("write", [project]);
+  runA = await restOk("POST", `/v1/projects/${project}/runs`, { token: write, body: { name: "lr-0.1", group: "sweep", config: { lr: 0.1, batch: 64 } } });
+  runB = await restOk("POST", `/v1/projects/${project}/runs`, { token: write, body: { name: "lr-0.01", group: "sweep", config: { lr: 0.01, batch: 64 } } });
+  await restOk("POST", `/v1/projects/${project}/runs/${runA.id}/logs`, {
+    token: write,
+    body: { logs: lossA.map((loss, step) => ({ step, metrics: { loss, val_accuracy: accA[step] } })) },
+  });
+  await restOk("POST", `/v1/projects/${project}/runs/${runB.id}/logs`, {
+    token: write,
+    body: { logs: [...lossB.map((loss, step) => ({ step, metrics: { loss, val_accuracy: accB[step] } })), { step: 5, metrics: { loss: "NaN" } }] },
+  });
+  client = await connect(await makeKey("read", [project]));
+});
+
+afterAll(async () => {
+  await client?.close();
+});
+
+describe("MCP read tools (Trackio's names and shapes)", () => {
+  it("lists every tool with an input and an output schema", async ({ expect }) => {
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    for (const name of [
+      "get_all_projects", "get_runs_for_project", "get_project_summary", "get_run_summary", "get_metrics_for_run",
+      "get_metric_values", "get_snapshot", "compare_runs", "finish_run", "rename_run", "delete_run",
+    ]) expect(names).toContain(name);
+    for (const t of tools) {
+      expect(t.description!.length, t.name).toBeGreaterThan(40);
+      expect(t.inputSchema.type).toBe("object");
+      expect(t.outputSchema?.type, t.name).toBe("object");
+    }
+    const values = tools.find((t) => t.name === "get_metric_values")!;
+    expect(values.inputSchema.required).toEqual(expect.arrayContaining(["project", "metric_name"]));
+    expect(values.annotations?.readOnlyHint).toBe(true);
+  });
+
+  it("get_all_projects shows only the projects the key may see", async ({ expect }) => {
+    expect(await call(client, "get_all_projects")).toEqual({ result: [project] });
+  });
+
+  it("get_runs_for_project lists runs oldest first as {id, name, created_at}", async ({ expect }) => {
+    const { result } = await call(client, "get_runs_for_project", { project });
+    expect(result.map((r: any) => r.name)).toEqual(["lr-0.1", "lr-0.01"]);
+    expect(Object.keys(result[0]).sort()).toEqual(["created_at", "id", "name"]);
+    expect(result[0].created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\+00:00$/);
+  });
+
+  it("get_project_summary counts runs and reports the highest step as last_activity", async ({ expect }) => {
+    const s = await call(client, "get_project_summary", { project });
+    expect(s).toMatchObject({ project, num_runs: 2, last_activity: 5 });
+    expect(s.runs.map((r: any) => r.id)).toEqual([runA.id, runB.id]);
+  });
+
+  it("get_run_summary gives Trackio's summary plus status and alert counts", async ({ expect }) => {
+    const s = await call(client, "get_run_summary", { project, run: "lr-0.1" });
+    expect(s).toMatchObject({
+      project, run: "lr-0.1", run_id: runA.id, num_logs: 5, metrics: ["loss", "val_accuracy"], last_step: 4, status: "running",
+      alert_counts: { info: 0, warn: 0, error: 0 },
+    });
+    expect(s.config).toMatchObject({ lr: 0.1, batch: 64, _Group: "sweep" });
+    const byId = await call(client, "get_run_summary", { project, run_id: runB.id });
+    expect(byId.run).toBe("lr-0.01");
+  });
+
+  it("get_metrics_for_run lists metric names", async ({ expect }) => {
+    expect(await call(client, "get_metrics_for_run", { project, run: "lr-0.01" })).toEqual({ result: ["loss", "val_accuracy"] });
+  });
+
+  it("get_metric_values returns all points, one step, or a window", async ({ expect }) => {
+    const all = await call(client, "get_metric_values", { project, run: "lr-0.1", metric_name: "loss" });
+    expect(all.downsampled).toBe(false);
+    expect(all.result.map((p: any) => [p.step, p.value])).toEqual(lossA.map((v, i) => [i, v]));
+    const one = await call(client, "get_metric_values", { project, run: "lr-0.1", metric_name: "loss", step: 2 });
+    expect(one.result).toEqual([{ step: 2, value: 0.7, timestamp: expect.any(String) }]);
+    const win = await call(client, "get_metric_values", { project, run: "lr-0.1", metric_name: "loss", around_step: 3, window: 1 });
+    expect(win.result.map((p: any) => p.step)).toEqual([2, 3, 4]);
+    const nan = await call(client, "get_metric_values", { project, run: "lr-0.01", metric_name: "loss", step: 5 });
+    expect(nan.result[0].value).toBe("NaN");
+  });
+
+  it("get_snapshot returns every metric at a step", async ({ expect }) => {
+    const snap = await call(client, "get_snapshot", { project, run: "lr-0.1", step: 3 });
+    expect(Object.keys(snap).sort()).toEqual(["loss", "val_accuracy"]);
+    expect(snap.loss).toEqual([{ step: 3, value: 0.4, timestamp: expect.any(String) }]);
+    expect(snap.val_accuracy[0].value).toBe(0.8);
+  });
+
+  it("compare_runs puts configs, final and best values side by side", async ({ expect }) => {
+    const cmp = await call(client, "compare_runs", { project });
+    expect(cmp.truncated).toBe(false);
+    expect(cmp.differing_config_keys).toEqual(["lr"]);
+    expect(cmp.metrics).toEqual([
+      { name: "loss", mode: "min", best_run: { id: runA.id, name: "lr-0.1", step: 3, value: 0.4 } },
+      { name: "val_accuracy", mode: "max", best_run: { id: runB.id, name: "lr-0.01", step: 3, value: 0.85 } },
+    ]);
+    const a = cmp.runs.find((r: any) => r.id === runA.id);
+    expect(a).toMatchObject({ name: "lr-0.1", group: "sweep", status: "running", last_step: 4, config: { lr: 0.1, batch: 64 } });
+    expect(a.metrics.loss.final).toMatchObject({ step: 4, value: 0.5 });
+    expect(a.metrics.loss.best).toMatchObject({ step: 3, value: 0.4 });
+    const b = cmp.runs.find((r: any) => r.id === runB.id);
+    expect(b.metrics.loss.final).toMatchObject({ step: 5, value: "NaN" });
+    expect(b.metrics.loss.best).toMatchObject({ step: 4, value: 0.6 });
+
+    const forced = await call(client, "compare_runs", { project, runs: ["lr-0.1", "lr-0.01"], metrics: ["val_accuracy"], modes: { val_accuracy: "min" } });
+    expect(forced.metrics).toEqual([{ name: "val_accuracy", mode: "min", best_run: { id: runB.id, name: "lr-0.01", step: 0, value: 0.1 } }]);
+    expect(Object.keys(forced.runs[0].metrics)).toEqual(["val_accuracy"]);
+  });
+
+  it("answers an unknown run or project with a tool error naming it", async ({ expect }) => {
+    expect(await callError(client, "get_run_summary", { project, run: "no-such-run" })).toContain("Run 'no-such-run' not found");
+    expect(await callError(client, "get_metric_values", { project, run: "lr-0.1", metric_name: "loss", step: 1, around_step: 2 })).toMatch(/step or around_step/);
+    expect(await callError(client, "get_run_summary", { project })).toMatch(/run or run_id/);
+  });
+});
