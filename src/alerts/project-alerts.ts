@@ -1,16 +1,96 @@
 import { DurableObject } from "cloudflare:workers";
-import type { AlertCounts } from "../contract";
+import type { Alert, AlertCounts, AlertPage, WaitResult } from "../contract";
+import { AlertStore } from "./store";
+import { Subscribers } from "./sockets";
+import { SocketSubscription, SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type StoredFilters } from "./types";
+import { Waiters } from "./waiters";
 
 /**
  * One per project (`env.PROJECT_ALERTS.getByName(project)`): the only writer of the project's
- * alerts. Skeleton: storage, cursor queries, WebSocket push and wait are built on this class.
+ * alerts. Workers call its RPC methods; `fetch` only takes WebSocket upgrades that the Worker has
+ * already authenticated. Storage lives in store.ts, sockets in sockets.ts, long polls in waiters.ts.
  */
 export class ProjectAlerts extends DurableObject<Env> {
-  async countByLevel(_runId: string | null): Promise<AlertCounts> {
-    return { info: 0, warn: 0, error: 0 };
+  private readonly store: AlertStore;
+  private readonly subscribers: Subscribers;
+  private readonly waiters = new Waiters();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new AlertStore(ctx, env);
+    this.subscribers = new Subscribers(ctx, this.store);
+    // Answered by the runtime without waking a hibernating object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  async deleteRunAlerts(_runId: string): Promise<number> {
-    return 0;
+  async createAlerts(project: string, inputs: AlertInput[]): Promise<Alert[]> {
+    const { all, created } = this.store.insert(project, inputs, Date.now() * 1000);
+    this.waiters.notify(created);
+    this.subscribers.publish(created);
+    return all;
+  }
+
+  async queryAlerts(filters: AlertQueryFilters): Promise<AlertPage> {
+    return this.store.query(filters);
+  }
+
+  /** The highest cursor assigned so far: a wait or a subscription from "now" starts here. */
+  async currentCursor(): Promise<number> {
+    return this.store.cursor;
+  }
+
+  /**
+   * Returns at once when a matching alert exists after the cursor (or, without one, matches
+   * `since`); otherwise as soon as one is stored, or empty after `timeoutMs`. Without cursor
+   * and since, only alerts stored after the call began count.
+   */
+  async waitForAlerts(filters: AlertQueryFilters, timeoutMs: number): Promise<WaitResult> {
+    const hasStart = filters.cursor !== undefined || filters.since_us !== undefined;
+    if (hasStart) {
+      const page = this.store.query(filters);
+      if (page.alerts.length) return { ...page, timed_out: false };
+    }
+    // Nothing yet: everything up to the newest alert has been looked at.
+    const cursor = Math.max(filters.cursor ?? 0, this.store.cursor);
+    const woke = await this.waiters.wait(filters as StoredFilters, cursor, timeoutMs);
+    const page = this.store.query({ ...filters, cursor });
+    return { ...page, timed_out: !woke && page.alerts.length === 0 };
+  }
+
+  async countByLevel(runId: string | null): Promise<AlertCounts> {
+    return this.store.counts(runId);
+  }
+
+  async deleteRunAlerts(runId: string): Promise<number> {
+    return this.store.deleteRun(runId);
+  }
+
+  async renameRunAlerts(runId: string, name: string): Promise<number> {
+    return this.store.renameRun(runId, name);
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    let raw: unknown;
+    try {
+      raw = JSON.parse(request.headers.get(SUBSCRIPTION_HEADER) ?? "null");
+    } catch {
+      raw = null;
+    }
+    const sub = SocketSubscription.safeParse(raw);
+    if (!sub.success) return new Response("Missing or malformed subscription", { status: 400 });
+    return new Response(null, { status: 101, webSocket: this.subscribers.accept(sub.data) });
+  }
+
+  async webSocketMessage(ws: WebSocket) {
+    this.subscribers.message(ws);
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string) {
+    this.subscribers.closed(ws, code, reason);
+  }
+
+  async webSocketError(ws: WebSocket) {
+    this.subscribers.closed(ws, 1011, "error");
   }
 }

@@ -34,10 +34,10 @@ export const CreateAlert = z.object({
 });
 export type CreateAlert = z.input<typeof CreateAlert>;
 
-export const CreateAlerts = z.union([
-  z.object({ alerts: z.array(CreateAlert).min(1, "alerts must hold at least one alert").max(1000, "alerts may hold at most 1000 alerts") }),
-  CreateAlert,
-]);
+export const CreateAlertBatch = z.object({
+  alerts: z.array(CreateAlert).min(1, "alerts must hold at least one alert").max(1000, "alerts may hold at most 1000 alerts"),
+});
+export const CreateAlerts = z.union([CreateAlertBatch, CreateAlert]);
 export type CreateAlerts = z.input<typeof CreateAlerts>;
 
 export const CreatedAlerts = z.object({ alerts: z.array(Alert) });
@@ -64,16 +64,26 @@ export const WaitQuery = AlertQuery.extend({
 export type WaitQuery = z.input<typeof WaitQuery>;
 
 export const AlertPage = z.object({
+  /** Newest first. */
   alerts: z.array(Alert),
-  /** Poll from here next (`cursor=`): the highest cursor in the project seen by this query. */
+  /**
+   * Poll from here next (`cursor=`): the highest cursor this answer covers. With a cursor, a page
+   * holds the oldest matching alerts after it, so paging on from `next_cursor` misses none.
+   */
   next_cursor: z.number().int(),
+  /** More matching alerts exist than `limit` let through (after next_cursor when paging by cursor; older otherwise). */
+  has_more: z.boolean(),
 });
 export type AlertPage = z.infer<typeof AlertPage>;
 
 export const WaitResult = AlertPage.extend({ timed_out: z.boolean() });
 export type WaitResult = z.infer<typeof WaitResult>;
 
-/** Server → client WebSocket frames. A burst of alerts is batched into one frame. */
+/**
+ * Server → client WebSocket frames. `alerts` frames hold alerts in cursor order (oldest first);
+ * their `cursor` is where to resume after this frame. Replay frames come first, then `ready`
+ * (live from its cursor), then live frames; a burst of alerts is batched into one frame.
+ */
 export const AlertSocketMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), cursor: z.number().int() }),
   z.object({ type: z.literal("alerts"), alerts: z.array(Alert), cursor: z.number().int(), replay: z.boolean() }),

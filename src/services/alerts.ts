@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { AlertFilters, AlertQuery, CreateAlert, WaitQuery, parseTimestamp, type Alert, type AlertPage, type WaitResult } from "../contract";
+import { SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type SocketSubscription, type StoredFilters } from "../alerts/types";
+import { ensureProject, findProject } from "../db/projects";
+import { findRunById, resolveRun } from "../db/runs";
+import { badRequest } from "../errors";
+import { alertsStub } from "./alerts-bridge";
+import type { Svc } from "./context";
+import { runNotFound } from "./runs";
+
+// The one place that turns REST/Trackio/MCP alert calls into ProjectAlerts RPC: runs are resolved
+// against D1 here, so the Durable Object never reads D1.
+
+export type CreateAlertsOptions = {
+  /**
+   * A run that D1 does not know: `error` (REST) answers 404; `keep` stores the alert under the
+   * given name/id, as Trackio does for alerts that arrive before the run's first log.
+   */
+  unknownRun?: "error" | "keep";
+  /** Field path prefix of input `i` in error details (`alerts.3.` for a batch). */
+  fieldPrefix?: (i: number) => string;
+};
+
+const newAlertId = () => crypto.randomUUID().replaceAll("-", "");
+const RUN_ID = /^[0-9a-f]{32}$/;
+
+/** Resolves the alerts' runs (once per distinct reference), then stores them in one RPC. */
+export async function createAlerts(
+  s: Svc,
+  project: string,
+  inputs: z.output<typeof CreateAlert>[],
+  opts: CreateAlertsOptions = {},
+): Promise<Alert[]> {
+  const prefix = opts.fieldPrefix ?? ((i: number) => (inputs.length > 1 ? `alerts.${i}.` : ""));
+  // Everything is checked before the first write, so a bad alert never leaves part of a batch stored.
+  inputs.forEach((a, i) => {
+    if (a.timestamp !== undefined && parseTimestamp(a.timestamp) === null)
+      throw badRequest(`Invalid body: ${prefix(i)}timestamp: not a valid ISO-8601 instant`, [
+        { path: `${prefix(i)}timestamp`, message: "not a valid ISO-8601 instant" },
+      ]);
+  });
+  await ensureProject(s.db, project);
+  const runs = new Map<string, { run_id: string | null; run: string | null }>();
+  const resolve = async (a: z.output<typeof CreateAlert>) => {
+    if (a.run_id === undefined && a.run === undefined) return { run_id: null, run: null };
+    const key = `${a.run_id ?? ""}\u0000${a.run ?? ""}`;
+    const hit = runs.get(key);
+    if (hit) return hit;
+    const row = a.run_id !== undefined ? await findRunById(s.db, project, a.run_id) : await resolveRun(s.db, project, a.run!);
+    let out: { run_id: string | null; run: string | null };
+    if (row) out = { run_id: row.id, run: row.name };
+    else if (opts.unknownRun === "keep") out = { run_id: a.run_id ?? null, run: a.run ?? null };
+    else throw runNotFound(project, a.run_id ?? a.run!);
+    runs.set(key, out);
+    return out;
+  };
+  const resolved: AlertInput[] = [];
+  for (const a of inputs) {
+    resolved.push({
+      alert_id: a.alert_id ?? newAlertId(),
+      ...(await resolve(a)),
+      title: a.title,
+      text: a.text ?? null,
+      level: a.level,
+      step: a.step ?? null,
+      timestamp: a.timestamp ?? null,
+    });
+  }
+  return alertsStub(s.env, project).createAlerts(project, resolved);
+}
+
+function sinceMicros(since: string | undefined): number | undefined {
+  if (since === undefined) return undefined;
+  const us = parseTimestamp(since);
+  if (us === null) throw badRequest("Invalid query: since: not a valid ISO-8601 instant", [{ path: "since", message: "not a valid ISO-8601 instant" }]);
+  return us;
+}
+
+/**
+ * Query filters as the object applies them. A run the project knows is matched by id (a name
+ * means its newest run); an unknown reference still matches alerts stored under it (Trackio
+ * clients may alert before their run's first log), which for most is none: an empty list.
+ */
+async function storedFilters(s: Svc, project: string, q: z.output<typeof AlertFilters>): Promise<StoredFilters> {
+  const f: StoredFilters = { level: q.level, min_level: q.min_level, since_us: sinceMicros(q.since) };
+  if (q.run !== undefined) {
+    const row = await resolveRun(s.db, project, q.run);
+    if (row) f.run_id = row.id;
+    else if (RUN_ID.test(q.run)) f.run_id = q.run;
+    else f.run_name = q.run;
+  }
+  return f;
+}
+
+const emptyPage = (cursor: number | undefined): AlertPage => ({ alerts: [], next_cursor: cursor ?? 0, has_more: false });
+
+/** Newest first. An unknown project is an empty page, as Trackio answers. */
+export async function queryAlerts(s: Svc, project: string, q: z.output<typeof AlertQuery>): Promise<AlertPage> {
+  const since_us = sinceMicros(q.since);
+  if (!(await findProject(s.db, project))) return emptyPage(q.cursor);
+  const filters: AlertQueryFilters = { ...(await storedFilters(s, project, q)), since_us, cursor: q.cursor, limit: q.limit };
+  return alertsStub(s.env, project).queryAlerts(filters);
+}
+
+/**
+ * Long poll. With neither cursor nor since, only alerts stored after the wait began count. A
+ * project that does not exist yet is waited on all the same: an agent may start waiting before
+ * its training script creates the project.
+ */
+export async function waitForAlerts(s: Svc, project: string, q: z.output<typeof WaitQuery>): Promise<WaitResult> {
+  const filters: AlertQueryFilters = { ...(await storedFilters(s, project, q)), cursor: q.cursor, limit: q.limit };
+  return alertsStub(s.env, project).waitForAlerts(filters, Math.round(q.timeout * 1000));
+}
+
+/** The empty answer for a project the key may not see, given after the same wait as a missing one. */
+export async function hiddenWait(q: z.output<typeof WaitQuery>): Promise<WaitResult> {
+  await new Promise((r) => setTimeout(r, q.timeout * 1000));
+  return { ...emptyPage(q.cursor), timed_out: true };
+}
+
+export const emptyAlertPage = emptyPage;
+
+/**
+ * Hands an authenticated upgrade to the project's object, which replays and then streams.
+ * `bearerProtocol`: the client offered the `bearer, <key>` subprotocol, so the 101 must name
+ * `bearer` (and only that: never echo the key).
+ */
+export async function subscribeAlerts(
+  s: Svc,
+  project: string,
+  q: z.output<typeof AlertFilters>,
+  bearerProtocol: boolean,
+): Promise<Response> {
+  const sub: SocketSubscription = { project, filters: await storedFilters(s, project, q), cursor: q.cursor ?? (q.since !== undefined ? 0 : null) };
+  const res = await alertsStub(s.env, project).fetch(
+    new Request(`https://project-alerts/ws`, { headers: { upgrade: "websocket", [SUBSCRIPTION_HEADER]: JSON.stringify(sub) } }),
+  );
+  if (res.status !== 101 || !res.webSocket) return res;
+  const headers = new Headers();
+  if (bearerProtocol) headers.set("sec-websocket-protocol", "bearer");
+  return new Response(null, { status: 101, webSocket: res.webSocket, headers });
+}
