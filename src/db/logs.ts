@@ -10,7 +10,8 @@ const SELECT_EXISTING = `SELECT log_id FROM metric_logs WHERE run_id = ?1 AND lo
 // `m` is the metrics object as a JSON string, so SQLite stores the client's text verbatim
 // (full-precision doubles, "NaN" strings, nested values) without re-serialising it.
 const INSERT_LOGS = `INSERT OR IGNORE INTO metric_logs (run_id, log_id, step, ts, metrics)
-  SELECT ?1, value ->> 'i', value ->> 's', value ->> 't', value ->> 'm' FROM json_each(?2)`;
+  SELECT ?1, value ->> 'i', value ->> 's', value ->> 't', value ->> 'm' FROM json_each(?2) WHERE true
+  RETURNING log_id`;
 
 const UPSERT_NAMES = `INSERT INTO metric_names (run_id, name, numeric)
   SELECT ?1, value ->> 'n', value ->> 'k' FROM json_each(?2) WHERE true
@@ -37,9 +38,13 @@ const UPSERT_ROLLUPS = `INSERT INTO metric_rollups (run_id, name, width, bucket,
     max = CASE WHEN excluded.max > max THEN excluded.max ELSE max END,
     max_us = CASE WHEN excluded.max > max THEN excluded.max_us ELSE max_us END`;
 
+// changes() is the row count of the INSERT just before it in the same batch (D1 runs a batch's
+// statements in order on one connection), so duplicates never inflate log_count.
+const COUNT_INSERTED = `UPDATE runs SET log_count = log_count + changes() WHERE id = ?1`;
+
 const UPDATE_RUN = `UPDATE runs SET
     last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
-    log_count = log_count + ?3, updated_at = ?4, last_log_at = ?4, last_log_us = ?5,
+    updated_at = ?3, last_log_at = ?3, last_log_us = ?4,
     status = CASE WHEN status = 'stale' THEN 'running' ELSE status END
   WHERE id = ?1`;
 
@@ -47,10 +52,21 @@ export type NewLogEntry = { log_id: string; step: number | null; metrics: Record
 
 export type StoredEntry = IngestedEntry & { log_id: string };
 
+async function existingLogIds(d1: D1Database, runId: string, ids: string[]): Promise<Set<string>> {
+  const existing = new Set<string>();
+  for (const chunk of chunkJson(ids)) {
+    const { results } = await d1.prepare(SELECT_EXISTING).bind(runId, chunk).all<{ log_id: string }>();
+    for (const r of results) existing.add(r.log_id);
+  }
+  return existing;
+}
+
 /**
- * Appends a batch to a run: skips entries whose log_id is stored (or repeated in the batch),
- * gives entries without a step the run's max step + 1 in order, then writes the log rows,
- * metric names, rollups and the run's counters in one D1 transaction: all or nothing.
+ * Appends a batch to a run in one D1 transaction (all or nothing): log rows, metric names,
+ * rollups and the run's counters. Entries whose log_id is stored are skipped (INSERT OR IGNORE
+ * … RETURNING tells which rows were new). Entries without a step get the run's max step + 1 in
+ * order; only then are stored ids looked up first, so a retried entry is not given a new step.
+ * With explicit steps a retried entry folds into the rollup as a no-op (same step, same value).
  */
 export async function appendLogRows(
   d1: D1Database,
@@ -58,30 +74,32 @@ export async function appendLogRows(
   entries: NewLogEntry[],
   nowUs: number,
 ): Promise<{ stored: StoredEntry[]; duplicates: number; lastStep: number | null }> {
-  const ids = entries.map((e) => e.log_id);
-  const existing = new Set<string>();
-  for (const chunk of chunkJson(ids)) {
-    const { results } = await d1.prepare(SELECT_EXISTING).bind(run.id, chunk).all<{ log_id: string }>();
-    for (const r of results) existing.add(r.log_id);
-  }
-  const stored: StoredEntry[] = [];
+  const needsSteps = entries.some((e) => e.step === null);
+  const seen = needsSteps ? await existingLogIds(d1, run.id, entries.map((e) => e.log_id)) : new Set<string>();
+  const candidates: StoredEntry[] = [];
   let maxStep = run.lastStep ?? -1;
   for (const e of entries) {
-    if (existing.has(e.log_id)) continue;
-    existing.add(e.log_id);
+    if (seen.has(e.log_id)) continue;
+    seen.add(e.log_id);
     const step = e.step ?? maxStep + 1;
     maxStep = Math.max(maxStep, step);
-    stored.push({ log_id: e.log_id, step, us: e.us ?? nowUs, metrics: e.metrics });
+    candidates.push({ log_id: e.log_id, step, us: e.us ?? nowUs, metrics: e.metrics });
   }
-  const duplicates = entries.length - stored.length;
-  if (!stored.length) return { stored, duplicates, lastStep: run.lastStep };
+  if (!candidates.length) return { stored: [], duplicates: entries.length, lastStep: run.lastStep };
 
-  const rows = stored.map((e) => ({ i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
+  const rows = candidates.map((e) => ({ i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
   const statements: D1PreparedStatement[] = [];
-  for (const chunk of chunkJson(rows)) statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk));
-  for (const chunk of chunkJson(metricKinds(stored))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk));
-  for (const chunk of chunkJson(computeRollups(stored))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk));
-  statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, stored.length, formatTimestamp(nowUs), nowUs));
-  await d1.batch(statements);
-  return { stored, duplicates, lastStep: maxStep };
+  const insertAt: number[] = [];
+  for (const chunk of chunkJson(rows)) {
+    insertAt.push(statements.length);
+    statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk));
+    statements.push(d1.prepare(COUNT_INSERTED).bind(run.id));
+  }
+  for (const chunk of chunkJson(metricKinds(candidates))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk));
+  for (const chunk of chunkJson(computeRollups(candidates))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk));
+  statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, formatTimestamp(nowUs), nowUs));
+  const results = await d1.batch<{ log_id: string }>(statements);
+  const inserted = new Set(insertAt.flatMap((i) => results[i].results.map((r) => r.log_id)));
+  const stored = candidates.filter((e) => inserted.has(e.log_id));
+  return { stored, duplicates: entries.length - stored.length, lastStep: maxStep };
 }

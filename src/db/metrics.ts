@@ -59,3 +59,24 @@ export async function logRowsBetween(d1: D1Database, runId: string, lo: number, 
   return results.map((r) => ({ id: r.id, step: r.step, timestamp: r.ts, metrics: JSON.parse(r.metrics) as Record<string, unknown> }));
 }
 
+
+/** Rollup buckets of several metrics of one run at one width, in one query (multi-series reads). */
+export async function rollupBucketsMany(d1: D1Database, runId: string, names: string[], width: number, lo: number, hi: number): Promise<Map<string, Bucket[]>> {
+  const { results } = await d1
+    .prepare(
+      `SELECT name, bucket, first_step AS fs, first AS f, first_us AS fu, last_step AS ls, last AS l, last_us AS lu,
+         min_step AS "as", min AS a, min_us AS au, max_step AS zs, max AS z, max_us AS zu
+       FROM metric_rollups WHERE run_id = ?1 AND name IN (SELECT value FROM json_each(?2)) AND width = CAST(?3 AS INTEGER)
+         AND bucket BETWEEN CAST(?4 AS INTEGER) / CAST(?3 AS INTEGER) AND CAST(?5 AS INTEGER) / CAST(?3 AS INTEGER)
+       ORDER BY name, bucket`,
+    )
+    .bind(runId, JSON.stringify(names), width, lo, hi)
+    .all<Bucket & { name: string }>();
+  const byName = new Map<string, Bucket[]>();
+  for (const r of results) {
+    const list = byName.get(r.name) ?? [];
+    list.push(r);
+    byName.set(r.name, list);
+  }
+  return byName;
+}

@@ -2,10 +2,10 @@ import type { MetricPoint } from "../contract";
 import { formatTimestamp } from "../contract/time";
 import { mergeBucket, pointBucket, ROLLUP_WIDTHS, type Bucket } from "./rollup";
 
-/** Series with at most this many log rows are read exactly from the log rows. */
-export const RAW_READ_LIMIT = 20_000;
-
-/** The finest rollup width whose bucket count over `span` steps is at most 4 × maxPoints. */
+/**
+ * The finest rollup width whose bucket count over `span` steps is at most 4 × maxPoints: enough
+ * rows to merge into maxPoints/2 min/max pairs, few enough that a read stays a few ms.
+ */
 export function pickWidth(span: number, maxPoints: number): number {
   for (const w of ROLLUP_WIDTHS) if (Math.ceil(span / w) <= 4 * maxPoints) return w;
   return ROLLUP_WIDTHS[ROLLUP_WIDTHS.length - 1];

@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import type { MetricPoint, MetricQuery, MetricValues, Series, SeriesQuery, Snapshot, SnapshotQuery } from "../contract";
-import { countLogsBetween, logRowsBetween, metricNamesOf, rawPoints, rollupBuckets } from "../db/metrics";
+import { countLogsBetween, logRowsBetween, metricNamesOf, rawPoints, rollupBuckets, rollupBucketsMany } from "../db/metrics";
 import type { RunRow } from "../db/runs";
-import { downsampleBuckets, downsamplePoints, pickWidth, RAW_READ_LIMIT } from "../metrics/downsample";
+import { downsampleBuckets, downsamplePoints, pickWidth } from "../metrics/downsample";
 import { parseTimestamp } from "../contract/time";
+import { ROLLUP_WIDTHS } from "../metrics/rollup";
 import { getRunOr404 } from "./runs";
 import type { Svc } from "./context";
 
@@ -19,7 +20,7 @@ const toPoint = (p: { step: number; timestamp: string; value: unknown }): Metric
 
 /**
  * A metric's values. Exact points when no `max_points` is asked or the range holds at most
- * `max_points` (or RAW_READ_LIMIT) log rows; otherwise the rollup of the finest width that fits,
+ * `max_points` log rows (a zoomed window); otherwise the rollup of the finest width that fits,
  * reduced to first/last and per-bucket min/max, so a 1M-step series costs as much as a short one.
  */
 export async function seriesOf(s: Svc, run: RunRow, metric: string, q: z.output<typeof MetricQuery> & { after?: number }): Promise<{ downsampled: boolean; values: MetricPoint[] }> {
@@ -32,14 +33,14 @@ export async function seriesOf(s: Svc, run: RunRow, metric: string, q: z.output<
   }
   const fullRange = r.lo <= 0 && r.hi >= (run.lastStep ?? 0);
   const rows = fullRange ? run.logCount : await countLogsBetween(s.env.DB, run.id, r.lo, r.hi);
-  if (rows <= Math.max(maxPoints, RAW_READ_LIMIT)) {
+  if (rows <= maxPoints) return { downsampled: false, values: (await rawPoints(s.env.DB, run.id, metric, r.lo, r.hi)).map(toPoint) };
+  const width = pickWidth(r.hi - r.lo + 1, maxPoints);
+  if (width === ROLLUP_WIDTHS[0] && rows <= 2 * maxPoints) {
+    // Finer than the finest rollup: bucket the exact rows instead.
     const raw = await rawPoints(s.env.DB, run.id, metric, r.lo, r.hi);
-    if (raw.length <= maxPoints) return { downsampled: false, values: raw.map(toPoint) };
-    const numeric = raw.filter((p) => typeof p.value === "number") as { step: number; timestamp: string; value: number }[];
-    const pts = numeric.map((p) => ({ step: p.step, value: p.value, us: parseTimestamp(p.timestamp) ?? 0 }));
+    const pts = raw.filter((p) => typeof p.value === "number").map((p) => ({ step: p.step, value: p.value as number, us: parseTimestamp(p.timestamp) ?? 0 }));
     return { downsampled: true, values: downsamplePoints(pts, maxPoints) };
   }
-  const width = pickWidth(r.hi - r.lo + 1, maxPoints);
   const buckets = await rollupBuckets(s.env.DB, run.id, metric, width, r.lo, r.hi);
   return { downsampled: true, values: downsampleBuckets(buckets, maxPoints, r.lo, r.hi) };
 }
@@ -71,18 +72,32 @@ export async function snapshot(s: Svc, project: string, ref: string, q: z.output
   return { project, run: run.name, run_id: run.id, ...where, metrics };
 }
 
-/** Several runs × metrics at once (charts, comparisons); metrics default to each run's numeric ones. */
+/**
+ * Several runs × metrics at once (charts, comparisons); metrics default to each run's numeric
+ * ones. Per run it costs one or two queries whatever the number of metrics: the log rows when the
+ * range is short, else all the metrics' rollup buckets at one width.
+ */
 export async function series(s: Svc, project: string, q: z.output<typeof SeriesQuery>): Promise<Series> {
   const runs = await Promise.all(q.runs.map((ref) => getRunOr404(s, project, ref)));
-  const jobs: Promise<Series["series"][number]>[] = [];
-  for (const run of runs) {
-    const names = q.metrics ?? (await metricNamesOf(s.env.DB, run.id)).filter((n) => n.numeric).map((n) => n.name);
-    for (const metric of names) {
-      jobs.push(
-        seriesOf(s, run, metric, { window: 10, max_points: q.max_points, after: q.after }).then((r) => ({ run: run.name, run_id: run.id, metric, ...r })),
-      );
-    }
-  }
-  return { project, series: await Promise.all(jobs) };
+  const perRun = await Promise.all(runs.map((run) => seriesOfRun(s, run, q)));
+  return { project, series: perRun.flat() };
 }
 
+async function seriesOfRun(s: Svc, run: RunRow, q: z.output<typeof SeriesQuery>): Promise<Series["series"]> {
+  const names = q.metrics ?? (await metricNamesOf(s.env.DB, run.id)).filter((n) => n.numeric).map((n) => n.name);
+  const lo = q.after === undefined ? 0 : q.after + 1;
+  const hi = Math.max(run.lastStep ?? 0, 0);
+  const base = { run: run.name, run_id: run.id };
+  if (!names.length || hi < lo) return names.map((metric) => ({ ...base, metric, downsampled: false, values: [] }));
+  const rows = lo === 0 ? run.logCount : await countLogsBetween(s.env.DB, run.id, lo, hi);
+  if (rows <= q.max_points) {
+    const byName = new Map<string, MetricPoint[]>(names.map((n) => [n, []]));
+    for (const row of await logRowsBetween(s.env.DB, run.id, lo, hi)) {
+      for (const [name, value] of Object.entries(row.metrics)) byName.get(name)?.push(toPoint({ step: row.step, timestamp: row.timestamp, value }));
+    }
+    return names.map((metric) => ({ ...base, metric, downsampled: false, values: byName.get(metric) ?? [] }));
+  }
+  const width = pickWidth(hi - lo + 1, q.max_points);
+  const buckets = await rollupBucketsMany(s.env.DB, run.id, names, width, lo, hi);
+  return names.map((metric) => ({ ...base, metric, downsampled: true, values: downsampleBuckets(buckets.get(metric) ?? [], q.max_points, lo, hi) }));
+}

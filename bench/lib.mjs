@@ -1,0 +1,52 @@
+// Shared benchmark helpers: a private wrangler dev, an API key, timing and percentiles.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startDevServer } from "../src/local/dev-server.mjs";
+
+/** Starts a private wrangler dev with fresh state; returns {url, key, close}. */
+export async function startServer(vars = {}) {
+  const persistTo = fs.mkdtempSync(path.join(os.tmpdir(), "trackflare-bench-"));
+  const adminToken = `tf_admin_bench_${Date.now()}`;
+  const server = await startDevServer({ persistTo, adminToken, quiet: true, vars: { ALLOW_LOOPBACK_WEBHOOKS: "true", ...vars } });
+  return {
+    url: server.url,
+    key: adminToken,
+    async close() {
+      await server.close();
+      fs.rmSync(persistTo, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function call(base, key, method, p, body) {
+  const res = await fetch(`${base}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+export const percentile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+export const median = (xs) => percentile(xs, 0.5);
+export const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Median of `n` timed calls after one warm-up. */
+export async function timeMedian(fn, n = 5) {
+  await fn();
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+export const log = (...args) => console.error(...args);
