@@ -25,6 +25,16 @@ beforeAll(async () => {
     token: write,
     body: { logs: [...lossB.map((loss, step) => ({ step, metrics: { loss, val_accuracy: accB[step] } })), { step: 5, metrics: { loss: "NaN" } }] },
   });
+  await restOk("POST", `/v1/projects/${project}/alerts`, {
+    token: write,
+    body: {
+      alerts: [
+        { run: "lr-0.1", title: "Warmup finished", level: "info", step: 1, timestamp: "2026-11-28T10:00:00+00:00" },
+        { run: "lr-0.1", title: "Loss plateau", text: "flat for 3 evals", level: "warn", step: 3, timestamp: "2026-11-28T10:00:01.500000Z" },
+        { run: runB.id, title: "NaN loss", text: "loss became NaN", level: "error", step: 5, timestamp: "2026-11-28T11:00:02+01:00" },
+      ],
+    },
+  });
   client = await connect(await makeKey("read", [project]));
 });
 
@@ -38,7 +48,8 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     const names = tools.map((t) => t.name);
     for (const name of [
       "get_all_projects", "get_runs_for_project", "get_project_summary", "get_run_summary", "get_metrics_for_run",
-      "get_metric_values", "get_snapshot", "compare_runs", "finish_run", "rename_run", "delete_run",
+      "get_metric_values", "get_snapshot", "get_alerts", "wait_for_alerts", "compare_runs", "log_alert", "finish_run", "rename_run",
+      "delete_run",
     ]) expect(names).toContain(name);
     for (const t of tools) {
       expect(t.description!.length, t.name).toBeGreaterThan(40);
@@ -71,7 +82,7 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     const s = await call(client, "get_run_summary", { project, run: "lr-0.1" });
     expect(s).toMatchObject({
       project, run: "lr-0.1", run_id: runA.id, num_logs: 5, metrics: ["loss", "val_accuracy"], last_step: 4, status: "running",
-      alert_counts: { info: 0, warn: 0, error: 0 },
+      alert_counts: { info: 1, warn: 1, error: 0 },
     });
     expect(s.config).toMatchObject({ lr: 0.1, batch: 64, _Group: "sweep" });
     const byId = await call(client, "get_run_summary", { project, run_id: runB.id });
@@ -120,6 +131,34 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     const forced = await call(client, "compare_runs", { project, runs: ["lr-0.1", "lr-0.01"], metrics: ["val_accuracy"], modes: { val_accuracy: "min" } });
     expect(forced.metrics).toEqual([{ name: "val_accuracy", mode: "min", best_run: { id: runB.id, name: "lr-0.01", step: 0, value: 0.1 } }]);
     expect(Object.keys(forced.runs[0].metrics)).toEqual(["val_accuracy"]);
+  });
+
+  it("get_alerts returns Trackio's alert items newest first, filtered", async ({ expect }) => {
+    const all = await call(client, "get_alerts", { project });
+    expect(all.result.map((a: any) => a.title)).toEqual(["NaN loss", "Loss plateau", "Warmup finished"]);
+    expect(all.result[1]).toEqual({
+      timestamp: "2026-11-28T10:00:01.500000+00:00", run: "lr-0.1", title: "Loss plateau", text: "flat for 3 evals", level: "warn", step: 3,
+    });
+    expect(all.has_more).toBe(false);
+    const titles = async (args: Record<string, unknown>) => (await call(client, "get_alerts", { project, ...args })).result.map((a: any) => a.title);
+    expect(await titles({ run: "lr-0.1" })).toEqual(["Loss plateau", "Warmup finished"]);
+    expect(await titles({ run_id: runB.id })).toEqual(["NaN loss"]);
+    expect(await titles({ level: "warn" })).toEqual(["Loss plateau"]);
+    expect(await titles({ min_level: "warn" })).toEqual(["NaN loss", "Loss plateau"]);
+    // 11:00:02+01:00 is 10:00:02 UTC: compared as instants, not as strings.
+    expect(await titles({ since: "2026-11-28T10:00:00Z" })).toEqual(["NaN loss", "Loss plateau"]);
+    expect(await titles({ run: "no-such-run" })).toEqual([]);
+  });
+
+  it("get_alerts pages exactly with cursor = next_cursor", async ({ expect }) => {
+    const first = await call(client, "get_alerts", { project, cursor: 0, limit: 2 });
+    expect(first.result.map((a: any) => a.title)).toEqual(["Loss plateau", "Warmup finished"]);
+    expect(first.has_more).toBe(true);
+    const second = await call(client, "get_alerts", { project, cursor: first.next_cursor, limit: 2 });
+    expect(second.result.map((a: any) => a.title)).toEqual(["NaN loss"]);
+    expect(second.has_more).toBe(false);
+    const third = await call(client, "get_alerts", { project, cursor: second.next_cursor });
+    expect(third).toEqual({ result: [], next_cursor: second.next_cursor, has_more: false });
   });
 
   it("answers an unknown run or project with a tool error naming it", async ({ expect }) => {

@@ -1,8 +1,9 @@
 import type { ToolDef } from "../tool";
+import { getAlerts, waitForAlertsTool } from "./alerts";
 import { compareRuns } from "./compare";
 import { getAllProjects, getProjectSummary, getRunsForProject } from "./projects";
 import { getMetricsForRun, getMetricValues, getRunSummary, getSnapshot } from "./runs";
-import { deleteRunTool, finishRunTool, renameRunTool } from "./write";
+import { deleteRunTool, finishRunTool, logAlert, renameRunTool } from "./write";
 
 /** Every tool, in the order `tools/list` shows them: reads first, then the write tools. */
 export const TOOLS: ToolDef[] = [
@@ -13,7 +14,10 @@ export const TOOLS: ToolDef[] = [
   getMetricsForRun,
   getMetricValues,
   getSnapshot,
+  getAlerts,
+  waitForAlertsTool,
   compareRuns,
+  logAlert,
   finishRunTool,
   renameRunTool,
   deleteRunTool,

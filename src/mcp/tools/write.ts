@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { FinishRun, Run, RunName, RunRef } from "../../contract";
+import { Alert, CreateAlert, FinishRun, Run, RunName, RunRef } from "../../contract";
+import { createAlerts } from "../../services/alerts";
 import { deleteRun, finishRun, renameRun } from "../../services/runs";
 import { projectArg, runArgs } from "../args";
 import { defineTool, runRef, visibleProject } from "../tool";
@@ -55,5 +56,32 @@ export const deleteRunTool = defineTool({
   run: async (args, t) => {
     const { id } = await deleteRun(t.s, visibleProject(t, args.project), runRef(args));
     return { result: true, id };
+  },
+});
+
+const a = CreateAlert.shape;
+
+export const logAlert = defineTool({
+  name: "log_alert",
+  title: "Raise an alert",
+  description:
+    "Raise an alert on a project (usually on a run), exactly as a training script's alert() does: it reaches every watcher (get_alerts, wait_for_alerts, WebSocket subscribers, webhooks). Levels: info (milestone), warn (tweak), error (stop and change approach). Give alert_id to make a retry safe: the same alert_id is stored once. Needs a write key. Returns the stored alert with its cursor.",
+  scope: "write",
+  input: z.strictObject({
+    project: projectArg,
+    title: a.title.describe("Short summary, e.g. 'val_loss diverged'"),
+    text: a.text.describe("Details: what happened and what to do"),
+    level: a.level.describe("info, warn (default) or error"),
+    run: a.run.describe("The run it concerns: a run name (its newest run) or id"),
+    run_id: a.run_id.describe("The run it concerns, by id"),
+    step: a.step.describe("The step it concerns"),
+    timestamp: a.timestamp.describe("When it happened (ISO-8601); default now"),
+    alert_id: a.alert_id.describe("Idempotency key: retrying with the same alert_id stores the alert once"),
+  }),
+  output: Alert,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  run: async ({ project, ...alert }, t) => {
+    const [stored] = await createAlerts(t.s, visibleProject(t, project), [alert]);
+    return stored;
   },
 });
