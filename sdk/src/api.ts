@@ -1,0 +1,97 @@
+import type { Alert, MetricValues, ProjectInfo, Run as RunRecord, RunStatus, RunSummary, WaitResult } from "../../src/contract";
+import { Client, type ClientOptions } from "./client";
+import type { AlertFilter, AlertWatch, WatchHandlers } from "./resources/alerts";
+import type { MetricRange } from "./resources/metrics";
+import type { RunFilters } from "./resources/runs";
+
+/** A run as the reading API returns it, with shortcuts to its alerts and summary. */
+export class ApiRun {
+  readonly project: string;
+  readonly id: string;
+  readonly name: string;
+  readonly group: string | null;
+  readonly config: Record<string, unknown>;
+  readonly status: RunStatus;
+  readonly created_at: string;
+  readonly last_step: number | null;
+  readonly log_count: number;
+
+  constructor(
+    private readonly api: Api,
+    record: RunRecord,
+  ) {
+    this.project = record.project;
+    this.id = record.id;
+    this.name = record.name;
+    this.group = record.group;
+    this.config = record.config;
+    this.status = record.status;
+    this.created_at = record.created_at;
+    this.last_step = record.last_step;
+    this.log_count = record.log_count;
+  }
+
+  /** This run's alerts, newest first. */
+  alerts(filter: Omit<AlertFilter, "run"> & { limit?: number } = {}): Promise<Alert[]> {
+    return this.api.alerts(this.project, { ...filter, run: this.id });
+  }
+
+  /** Metric names, alert counts and counters, fetched now. */
+  summary(): Promise<RunSummary> {
+    return this.api.client.runs.get(this.project, this.id);
+  }
+
+  metric(name: string, range: MetricRange = {}): Promise<MetricValues> {
+    return this.api.metric(this.project, this.id, name, range);
+  }
+
+  toString() {
+    return `<Run ${this.name} in project ${this.project}>`;
+  }
+}
+
+/**
+ * The reading API (Trackio's `trackio.Api`, remote): projects, runs, metrics and alerts, plus
+ * blocking `waitForAlert` and live `watchAlerts`. `client` exposes every REST resource.
+ */
+export class Api {
+  readonly client: Client;
+
+  constructor(opts: ClientOptions = {}) {
+    this.client = new Client(opts);
+  }
+
+  async projects(): Promise<ProjectInfo[]> {
+    return (await this.client.projects.list()).projects;
+  }
+
+  /** Runs of a project, oldest first, optionally filtered by group, status, name or `key=value` config. */
+  async runs(project: string, filters: RunFilters = {}): Promise<ApiRun[]> {
+    const { runs } = await this.client.runs.list(project, filters);
+    return runs.map((r) => new ApiRun(this, r));
+  }
+
+  /** One run by id or name (the newest with that name). */
+  async run(project: string, run: string): Promise<ApiRun> {
+    return new ApiRun(this, await this.client.runs.get(project, run));
+  }
+
+  metric(project: string, run: string, name: string, range: MetricRange = {}): Promise<MetricValues> {
+    return this.client.metrics.values(project, run, name, range);
+  }
+
+  /** Matching alerts, newest first (up to `limit`, default 100). */
+  async alerts(project: string, filter: AlertFilter & { limit?: number } = {}): Promise<Alert[]> {
+    return (await this.client.alerts.list(project, filter)).alerts;
+  }
+
+  /** Resolves with the first matching alerts after `cursor`/`since`, or `timed_out` after `timeout` seconds. */
+  waitForAlert(project: string, filter: AlertFilter & { timeout: number }, opts: { signal?: AbortSignal } = {}): Promise<WaitResult> {
+    return this.client.alerts.wait(project, filter, opts);
+  }
+
+  /** Calls `onAlert` for each matching alert as it is raised; reconnects and resumes by itself. */
+  watchAlerts(project: string, filter: AlertFilter, onAlert: ((alert: Alert) => void) | WatchHandlers): AlertWatch {
+    return this.client.alerts.watch(project, filter, typeof onAlert === "function" ? { onAlert } : onAlert);
+  }
+}

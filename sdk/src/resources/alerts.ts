@@ -1,0 +1,162 @@
+import { AlertSocketMessage, MAX_WAIT_SECONDS, type Alert, type AlertPage, type CreateAlert, type CreatedAlerts, type WaitResult } from "../../../src/contract";
+import { seg, type Client, type Query } from "../client";
+import { backoffMs, sleep } from "../internal/backoff";
+import { HandshakeError, openSocket, type SocketLike } from "../internal/websocket";
+
+export type AlertFilter = {
+  /** Run name or id. */
+  run?: string;
+  /** Exactly this level. */
+  level?: string;
+  /** This level or above (info < warn < error). */
+  minLevel?: string;
+  /** Strictly after this ISO instant. */
+  since?: string;
+  /** Strictly after this sequence number (from `next_cursor` or an alert's `cursor`). */
+  cursor?: number;
+};
+
+const toQuery = (f: AlertFilter & { limit?: number }): Query => ({
+  run: f.run,
+  level: f.level,
+  min_level: f.minLevel,
+  since: f.since,
+  cursor: f.cursor,
+  limit: f.limit,
+});
+
+export type WatchHandlers = {
+  onAlert: (alert: Alert) => void;
+  /** Connected (again); `cursor` is where the stream resumes. */
+  onReady?: (cursor: number) => void;
+  /** A transient problem; the watch reconnects by itself. */
+  onDisconnect?: (reason: string) => void;
+  /** A permanent failure (bad key, no such project): the watch stops. */
+  onError?: (err: Error) => void;
+};
+
+const isPermanent = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+const HINT: Record<number, string> = { 401: " (missing or invalid API key)", 403: " (the key may not read this project)", 404: " (no such project)" };
+
+/** A live subscription; `done` settles after `close()` or a permanent failure. */
+export type AlertWatch = { close(): void; readonly cursor: number | undefined; readonly done: Promise<void> };
+
+export class Alerts {
+  constructor(private readonly client: Client) {}
+
+  /** Stores one alert or a batch (an object, or its JSON); a repeated `alert_id` is stored once. */
+  create(project: string, body: CreateAlert | { alerts: CreateAlert[] } | string, opts: { signal?: AbortSignal } = {}): Promise<CreatedAlerts> {
+    return this.client.request("POST", `/v1/projects/${seg(project)}/alerts`, { body, signal: opts.signal });
+  }
+
+  /** Matching alerts, newest first, and `next_cursor` to poll from. */
+  list(project: string, filter: AlertFilter & { limit?: number } = {}): Promise<AlertPage> {
+    return this.client.request("GET", `/v1/projects/${seg(project)}/alerts`, { query: toQuery(filter) });
+  }
+
+  /**
+   * Blocks until an alert matching `filter` arrives after `cursor` (or `since`), or `timeout`
+   * seconds pass (`timed_out: true`). Timeouts beyond the server's cap are waited in rounds.
+   */
+  async wait(project: string, filter: AlertFilter & { timeout: number; limit?: number }, opts: { signal?: AbortSignal } = {}): Promise<WaitResult> {
+    const deadline = Date.now() + filter.timeout * 1000;
+    let cursor = filter.cursor;
+    for (;;) {
+      const left = Math.max(0, (deadline - Date.now()) / 1000);
+      const round = Math.min(left, MAX_WAIT_SECONDS);
+      const res: WaitResult = await this.client.request("GET", `/v1/projects/${seg(project)}/alerts/wait`, {
+        query: { ...toQuery({ ...filter, cursor }), timeout: Math.round(round * 1000) / 1000 },
+        signal: opts.signal,
+        timeoutMs: (round + 30) * 1000,
+      });
+      if (!res.timed_out || res.alerts.length || Date.now() >= deadline - 50) return res;
+      // The next round resumes where the server looked, so nothing raised in between is missed.
+      cursor = res.next_cursor;
+    }
+  }
+
+  /**
+   * Streams matching alerts over the project's WebSocket. On a dropped connection it reconnects
+   * with backoff and resumes after the last cursor it saw, so no alert is missed or repeated.
+   */
+  watch(project: string, filter: AlertFilter, handlers: WatchHandlers): AlertWatch {
+    let cursor = filter.cursor;
+    let closed = false;
+    let socket: SocketLike | null = null;
+    const stop = new AbortController();
+    const run = async () => {
+      for (let attempt = 0; !closed; ) {
+        const outcome = await this.connectOnce(project, { ...filter, cursor }, handlers, (s) => (socket = s), (c) => {
+          cursor = cursor === undefined ? c : Math.max(cursor, c);
+          attempt = 0;
+        });
+        socket = null;
+        if (closed) return;
+        if (outcome instanceof Error) {
+          handlers.onError?.(outcome);
+          return;
+        }
+        handlers.onDisconnect?.(outcome);
+        await sleep(backoffMs(attempt++, 250, 5_000), stop.signal);
+      }
+    };
+    const done = run();
+    return {
+      close() {
+        closed = true;
+        stop.abort();
+        (socket as SocketLike | null)?.close(1000, "client closed");
+      },
+      get cursor() {
+        return cursor;
+      },
+      done,
+    };
+  }
+
+  /** One connection's life: resolves with a reason to reconnect, or an Error that is permanent. */
+  private async connectOnce(
+    project: string,
+    filter: AlertFilter,
+    handlers: WatchHandlers,
+    setSocket: (s: SocketLike) => void,
+    advance: (cursor: number) => void,
+  ): Promise<string | Error> {
+    const url = this.client.buildUrl(`/v1/projects/${seg(project)}/alerts/ws`, toQuery(filter));
+    return new Promise<string | Error>((resolve) => {
+      let refused: HandshakeError | null = null;
+      openSocket(url, this.client.token, (e) => (refused = e)).then(
+        (ws) => {
+          setSocket(ws);
+          ws.addEventListener("message", (ev: { data: unknown }) => {
+            let frame: AlertSocketMessage;
+            try {
+              const parsed = AlertSocketMessage.safeParse(JSON.parse(String(ev.data)));
+              if (!parsed.success) return;
+              frame = parsed.data;
+            } catch {
+              return;
+            }
+            if (frame.type === "ready") {
+              advance(frame.cursor);
+              handlers.onReady?.(frame.cursor);
+            } else if (frame.type === "alerts") {
+              for (const a of frame.alerts) handlers.onAlert(a);
+              advance(frame.cursor);
+            } else {
+              resolve(new Error(frame.message));
+              ws.close(1000);
+            }
+          });
+          ws.addEventListener("error", () => undefined);
+          ws.addEventListener("close", (ev: { code?: number; reason?: string }) => {
+            const r = refused as HandshakeError | null;
+            if (r && isPermanent(r.status)) resolve(new Error(`${r.message}${HINT[r.status] ?? ""}`));
+            else resolve(`closed (${r ? r.message : `code ${ev.code ?? "?"}`})`);
+          });
+        },
+        (err: unknown) => resolve(`could not connect: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    });
+  }
+}

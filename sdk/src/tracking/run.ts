@@ -1,0 +1,395 @@
+import { LooseAlertLevel, ProjectName, ResumeMode, RunConfig, RunName, encodeNumber, formatTimestamp, type CreateRun, type CreatedRun } from "../../../src/contract";
+import { toAlertLevel, type AlertLevel } from "../alert-level";
+import { Client } from "../client";
+import { resolveConnection } from "../connection";
+import { APIConnectionError, PayloadTooLargeError, TrackflareError, isRetryable } from "../errors";
+import { backoffMs, sleep, unref } from "../internal/backoff";
+import { hexId } from "../internal/ids";
+import { installExitHook, type SyncRequest } from "./exit-hook";
+import { Sender, describe, type Batch } from "./sender";
+
+export type InitOptions = {
+  project: string;
+  name?: string;
+  group?: string | null;
+  config?: Record<string, unknown>;
+  /** "never" (default): always a new run; "allow": resume the newest run with `name`; "must": that run or an error. */
+  resume?: "never" | "allow" | "must";
+  /** The run's default alert webhook, posted by the server. */
+  webhook_url?: string | null;
+  webhook_min_level?: AlertLevel | string | null;
+  /** Default TRACKFLARE_URL, then TRACKIO_SERVER_URL. */
+  url?: string;
+  /** Default TRACKFLARE_TOKEN, then TRACKIO_WRITE_TOKEN. */
+  token?: string;
+  /** Called with each warning instead of console.warn. */
+  onWarning?: (message: string) => void;
+  /** No `* Created new run` / alert lines on stdout. */
+  quiet?: boolean;
+  /** At most this many entries are buffered (default 100,000); beyond it the oldest are dropped. */
+  maxBuffer?: number;
+  /** Entries per request (default 1,000). */
+  maxBatch?: number;
+  /** Send as soon as this many entries wait (default 100). */
+  flushAt?: number;
+  /** Send what waits at least this often (default 500 ms). */
+  flushIntervalMs?: number;
+  /** How long `finish()` keeps retrying (default 30 s). */
+  finishTimeoutMs?: number;
+  /** How long `init` retries an unreachable server (default 10 s) before carrying on offline. */
+  initTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Flush and finish on process exit in Node (default true). */
+  exitHook?: boolean;
+  fetch?: typeof fetch;
+};
+
+type LogItem = { s: number; m: Record<string, unknown>; t: number; n: number };
+type AlertItem = { title: string; text: string | null; level: AlertLevel; step: number; timestamp: string; alert_id: string };
+
+/** Trackio renames these metric keys to `__<key>` (they collide with row fields in its storage and reads). */
+const RESERVED = new Set(["project", "run", "timestamp", "step", "time", "metrics"]);
+/** JS string length; at most 3 UTF-8 bytes a char keeps a body under the server's 8 MB limit. */
+const MAX_BODY_CHARS = 2_500_000;
+
+/**
+ * A run being tracked. `log` and `alert` only push into bounded buffers; two senders deliver them
+ * in batches with ids fixed at call time, so retries never duplicate. After `Run.start` nothing
+ * here throws: problems become warnings.
+ */
+export class Run {
+  readonly project: string;
+  readonly group: string | null;
+  name: string | null;
+  id: string;
+  config: Record<string, unknown>;
+  readonly url: string;
+  private nextStep = 0;
+  private seq = 0;
+  /** log_id = this prefix + a sequence number: unique per process, fixed before the first send. */
+  private readonly logPrefix = hexId().slice(0, 16) + "-";
+  private readonly logs: Sender<LogItem>;
+  private readonly alerts: Sender<AlertItem>;
+  private readonly flushAt: number;
+  private kicked = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private created: boolean;
+  private creating: Promise<void> | null = null;
+  private finishing: Promise<void> | null = null;
+  private closed = false;
+  private removeExitHook: () => void = () => undefined;
+  private readonly warned = new Set<string>();
+  private lastT = -1;
+  private lastTs = "";
+
+  private constructor(
+    private readonly client: Client,
+    private readonly opts: InitOptions,
+    private readonly createBody: CreateRun,
+    created: CreatedRun | null,
+  ) {
+    this.project = opts.project;
+    this.group = opts.group ?? null;
+    this.created = created !== null;
+    this.id = created?.id ?? createBody.id!;
+    this.name = created?.name ?? opts.name ?? null;
+    this.config = created?.config ?? { ...(opts.config ?? {}) };
+    if (created?.last_step !== null && created?.last_step !== undefined) this.nextStep = created.last_step + 1;
+    this.url = `${client.url}/?project=${encodeURIComponent(this.project)}`;
+    const maxBuffer = Math.max(2, opts.maxBuffer ?? 100_000);
+    // The batch in flight counts against the bound too, so memory never exceeds maxBuffer entries.
+    const batch = Math.max(1, Math.min(opts.maxBatch ?? 1000, Math.floor(maxBuffer / 4)));
+    this.flushAt = Math.max(1, opts.flushAt ?? 100);
+    const common = { capacity: maxBuffer - batch, maxBatch: batch, flushAt: this.flushAt, warn: (m: string) => this.warn(m) };
+    this.logs = new Sender<LogItem>({ ...common, what: "log entries", send: (b, s) => this.sendLogs(b, s) });
+    this.alerts = new Sender<AlertItem>({ ...common, what: "alerts", maxBatch: Math.min(batch, 1000), send: (b, s) => this.sendAlerts(b, s) });
+    this.timer = setInterval(() => this.tick(), opts.flushIntervalMs ?? 500);
+    unref(this.timer);
+  }
+
+  /** Creates (or resumes) the run on the server; used by `init`. Throws on bad input or a refused key. */
+  static async start(opts: InitOptions): Promise<Run> {
+    const project = ProjectName.safeParse(opts?.project);
+    if (!project.success) throw new TrackflareError(`Invalid project: ${project.error.issues[0].message}`);
+    if (opts.name !== undefined && !RunName.safeParse(opts.name).success) throw new TrackflareError("Invalid name: it must be 1 to 256 characters");
+    let jsonConfig: unknown;
+    try {
+      // JSON-safe as Trackio makes it: Dates become strings, undefined and functions vanish.
+      jsonConfig = JSON.parse(JSON.stringify(opts.config ?? {}));
+    } catch (err) {
+      throw new TrackflareError(`Invalid config: it must be JSON-serialisable (${err instanceof Error ? err.message : String(err)})`);
+    }
+    const config = RunConfig.safeParse(jsonConfig);
+    if (!config.success) throw new TrackflareError(`Invalid config: ${config.error.issues[0].message}`);
+    const resume = ResumeMode.safeParse(opts.resume ?? "never");
+    if (!resume.success) throw new TrackflareError(`Invalid resume '${String(opts.resume)}': use "never", "allow" or "must"`);
+    if (resume.data === "must" && !opts.name) throw new TrackflareError("resume: 'must' needs a name");
+    let minLevel: string | null = null;
+    if (opts.webhook_min_level != null) {
+      const l = LooseAlertLevel.safeParse(opts.webhook_min_level);
+      if (!l.success) throw new TrackflareError(`Invalid webhook_min_level '${String(opts.webhook_min_level)}': use info, warn or error`);
+      minLevel = l.data;
+    }
+    const client = new Client({ ...resolveConnection(opts), fetch: opts.fetch, timeoutMs: opts.requestTimeoutMs ?? 15_000 });
+    const body: CreateRun = {
+      id: hexId(),
+      name: opts.name,
+      group: opts.group ?? undefined,
+      config: opts.config ? config.data : undefined,
+      resume: resume.data,
+      webhook_url: opts.webhook_url ?? undefined,
+      webhook_min_level: minLevel ?? undefined,
+    };
+    let created: CreatedRun | null = null;
+    const deadline = Date.now() + (opts.initTimeoutMs ?? 10_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        created = await client.runs.create(opts.project, body);
+        break;
+      } catch (err) {
+        if (!isRetryable(err)) throw err;
+        if (Date.now() >= deadline) {
+          // Without the server a resumed run's last step is unknown, so only a new run goes on offline.
+          if (resume.data !== "never") throw err;
+          break;
+        }
+        await sleep(Math.min(backoffMs(attempt), Math.max(0, deadline - Date.now())));
+      }
+    }
+    const run = new Run(client, opts, body, created);
+    if (!created) run.warn(`${client.url} is unreachable; logging goes on and the run is created when the server answers`);
+    else if (!opts.quiet) console.log(`* ${created.resumed ? "Resumed existing" : "Created new"} run: ${created.name}`);
+    if (opts.exitHook !== false) run.removeExitHook = await installExitHook(run);
+    return run;
+  }
+
+  /**
+   * Records metrics at `step` (default: one past the highest step so far, Trackio's rule). Returns
+   * at once: the entry is buffered and sent in the background.
+   */
+  log(metrics: Record<string, unknown>, step?: number | null): void {
+    if (this.closed) return this.warnOnce("log-closed", "log() after finish() is ignored");
+    if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics)) return this.warnOnce("log-metrics", "log() needs an object of metrics; the call was ignored");
+    let s: number;
+    if (step === undefined || step === null) s = this.nextStep;
+    else if (Number.isSafeInteger(step) && step >= 0) s = step;
+    else return this.warnOnce("log-step", `log() step must be a non-negative integer, got ${String(step)}; the call was ignored`);
+    if (s >= this.nextStep) this.nextStep = s + 1;
+    this.logs.queue.push({ s, m: { ...metrics }, t: Date.now(), n: this.seq++ });
+    if (!this.kicked && this.logs.queue.size >= this.flushAt) this.kick();
+  }
+
+  /** Raises an alert (default level warn) at `step` (default: the last logged step). */
+  alert(title: string, text?: string | null, level: AlertLevel | string = "warn", step?: number | null): void {
+    if (this.closed) return this.warnOnce("alert-closed", "alert() after finish() is ignored");
+    const lvl = toAlertLevel(level);
+    if (!lvl) return this.warn(`alert() level must be info, warn or error, got '${String(level)}'; the alert was ignored`);
+    if (typeof title !== "string" || !title) return this.warn("alert() needs a non-empty title; the alert was ignored");
+    const s = step === undefined || step === null ? Math.max(this.nextStep - 1, 0) : step;
+    if (!Number.isSafeInteger(s) || s < 0) return this.warn(`alert() step must be a non-negative integer, got ${String(step)}; the alert was ignored`);
+    const t = text ?? null;
+    if (!this.opts.quiet) console.log(`[TRACKFLARE ${lvl.toUpperCase()}] ${title}${t ? `: ${t}` : ""} (step ${s})`);
+    this.alerts.queue.push({ title, text: t, level: lvl, step: s, timestamp: formatTimestamp(Date.now() * 1000), alert_id: hexId() });
+    this.kick();
+  }
+
+  /** Sends what is buffered (retrying for up to `timeoutMs`), marks the run finished, stops the timer. Never throws. */
+  finish(opts: { status?: "finished" | "failed"; timeoutMs?: number } = {}): Promise<void> {
+    this.finishing ??= this.doFinish(opts.status ?? "finished", opts.timeoutMs ?? this.opts.finishTimeoutMs ?? 30_000);
+    return this.finishing;
+  }
+
+  /** Sends what is buffered now; resolves when the senders are idle. Never throws. */
+  async flush(): Promise<void> {
+    await Promise.all([this.logs.flush(), this.alerts.flush()]);
+  }
+
+  /** Buffer sizes and delivery counts, for monitoring the tracker itself. */
+  stats() {
+    return {
+      buffered_logs: this.logs.buffered,
+      buffered_alerts: this.alerts.buffered,
+      delivered_logs: this.logs.delivered,
+      delivered_alerts: this.alerts.delivered,
+    };
+  }
+
+  private async doFinish(status: "finished" | "failed", timeoutMs: number) {
+    this.closed = true;
+    clearInterval(this.timer);
+    const deadline = Date.now() + timeoutMs;
+    try {
+      await Promise.all([this.logs.flushUntil(deadline), this.alerts.flushUntil(deadline)]);
+      this.logs.reportDropped();
+      this.alerts.reportDropped();
+      const left = this.logs.buffered + this.alerts.buffered;
+      if (left) this.warn(`could not deliver ${left} buffered entries within ${timeoutMs} ms; they are lost`);
+      await this.withRetry(deadline, async (signal) => {
+        await this.ensureCreated(signal);
+        await this.client.request("POST", `/v1/projects/${encodeURIComponent(this.project)}/runs/${this.id}/finish`, { body: { status }, signal });
+      });
+    } catch (err) {
+      this.warn(`could not mark the run ${status}: ${describe(err)}`);
+    } finally {
+      this.removeExitHook();
+    }
+  }
+
+  private async withRetry(deadline: number, fn: (signal: AbortSignal) => Promise<void>) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn(AbortSignal.timeout(Math.max(1, deadline - Date.now())));
+      } catch (err) {
+        if (!isRetryable(err) || Date.now() >= deadline) throw err;
+        await sleep(Math.min(backoffMs(attempt), Math.max(0, deadline - Date.now())));
+      }
+    }
+  }
+
+  private tick() {
+    if (this.logs.queue.size) void this.logs.flush();
+    if (this.alerts.queue.size) void this.alerts.flush();
+  }
+
+  // A microtask, not a send inside log(): the training loop pays for a push, not for JSON.
+  private kick() {
+    this.kicked = true;
+    queueMicrotask(() => {
+      this.kicked = false;
+      this.tick();
+    });
+  }
+
+  private ensureCreated(signal?: AbortSignal): Promise<void> {
+    if (this.created) return Promise.resolve();
+    this.creating ??= this.client.runs.create(this.project, this.createBody).then(
+      (run) => {
+        this.created = true;
+        this.id = run.id;
+        this.name = run.name;
+        this.config = run.config;
+      },
+      (err) => {
+        this.creating = null;
+        throw err;
+      },
+    );
+    return signal ? raceAbort(this.creating, signal) : this.creating;
+  }
+
+  private async sendLogs(batch: Batch<LogItem>, signal: AbortSignal | undefined) {
+    await this.ensureCreated(signal);
+    batch.body ??= this.serializeLogs(batch);
+    if (batch.body.length > MAX_BODY_CHARS) throw new PayloadTooLargeError(413, "payload_too_large", "batch larger than the server accepts");
+    if (!batch.items.length) return;
+    await this.client.logs.append(this.project, this.id, batch.body, { signal });
+  }
+
+  private async sendAlerts(batch: Batch<AlertItem>, signal: AbortSignal | undefined) {
+    await this.ensureCreated(signal);
+    batch.body ??= JSON.stringify({ alerts: batch.items.map((a) => ({ ...a, run: this.id })) });
+    await this.client.alerts.create(this.project, batch.body, { signal });
+  }
+
+  /** Builds the request body by hand: per-entry JSON.stringify of the metrics only. */
+  private serializeLogs(batch: Batch<LogItem>): string {
+    const parts: string[] = [];
+    const kept: LogItem[] = [];
+    for (const e of batch.items) {
+      let metrics: string;
+      try {
+        metrics = JSON.stringify(this.encodeMetrics(e.m));
+      } catch (err) {
+        this.warn(`dropped a log entry at step ${e.s}: its metrics are not JSON (${err instanceof Error ? err.message : String(err)})`);
+        continue;
+      }
+      if (e.t !== this.lastT) {
+        this.lastT = e.t;
+        this.lastTs = formatTimestamp(e.t * 1000);
+      }
+      parts.push(`{"step":${e.s},"log_id":"${this.logPrefix}${e.n.toString(36)}","timestamp":"${this.lastTs}","metrics":${metrics}}`);
+      kept.push(e);
+    }
+    batch.items = kept;
+    return `{"logs":[${parts.join(",")}]}`;
+  }
+
+  /** NaN/±Infinity become Trackio's strings; reserved keys get the `__` prefix. `m` is our own copy. */
+  private encodeMetrics(m: Record<string, unknown>): Record<string, unknown> {
+    let renames: string[] | undefined;
+    for (const k in m) {
+      const v = m[k];
+      if (typeof v === "number" && !Number.isFinite(v)) m[k] = encodeNumber(v);
+      if (RESERVED.has(k)) (renames ??= []).push(k);
+    }
+    if (renames) {
+      for (const k of renames) {
+        m[`__${k}`] = m[k];
+        delete m[k];
+      }
+      this.warnOnce(`reserved-${renames.join()}`, `metric keys ${renames.map((k) => `'${k}'`).join(", ")} are reserved and were stored as ${renames.map((k) => `'__${k}'`).join(", ")}`);
+    }
+    return m;
+  }
+
+  /** The exit hook's last chance: every undelivered request, to be sent synchronously. */
+  syncRequests(status: "finished" | "failed"): SyncRequest[] {
+    if (this.finishing) return [];
+    this.closed = true;
+    clearInterval(this.timer);
+    const base = `${this.client.url}/v1/projects/${encodeURIComponent(this.project)}`;
+    const out: SyncRequest[] = [];
+    if (!this.created) out.push({ url: `${base}/runs`, body: JSON.stringify(this.createBody) });
+    for (const b of this.logs.takeAll()) {
+      const body = b.body ?? this.serializeLogs(b);
+      if (b.items.length) out.push({ url: `${base}/runs/${this.id}/logs`, body });
+    }
+    for (const b of this.alerts.takeAll()) out.push({ url: `${base}/alerts`, body: JSON.stringify({ alerts: b.items.map((a) => ({ ...a, run: this.id })) }) });
+    out.push({ url: `${base}/runs/${this.id}/finish`, body: JSON.stringify({ status }) });
+    this.logs.reportDropped();
+    this.alerts.reportDropped();
+    return out;
+  }
+
+  get token(): string | null {
+    return this.client.token;
+  }
+
+  /** Runs `finish()` from the exit hook. */
+  finishOnExit(status: "finished" | "failed"): Promise<void> {
+    return this.finish({ status });
+  }
+
+  warn(message: string): void {
+    try {
+      if (this.opts.onWarning) this.opts.onWarning(message);
+      else console.warn(`[trackflare] ${message}`);
+    } catch {
+      // a throwing warning handler must not reach the training loop either
+    }
+  }
+
+  private warnOnce(key: string, message: string) {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
+  }
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new APIConnectionError("aborted"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new APIConnectionError("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
