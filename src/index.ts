@@ -3,22 +3,32 @@
  * @module
  */
 import { requireAuth } from "./auth/middleware";
+import { limitBody } from "./body-limit";
+import { MAX_BODY_BYTES } from "./contract/logs";
 import { createRouter } from "./env";
 import { onError, onNotFound } from "./errors";
 import { mcp } from "./mcp/route";
+import { alertCounts } from "./routes/alert-counts";
 import { alerts } from "./routes/alerts";
 import { keys } from "./routes/keys";
 import { projects } from "./routes/projects";
 import { runs } from "./routes/runs";
+import { webhooks } from "./routes/webhooks";
+import { handleDeadLetters } from "./webhooks/dlq";
+import { handleWebhookBatch } from "./webhooks/consumer";
+import { DEAD_LETTER_QUEUE_NAME } from "./webhooks/job";
 
 export { ProjectAlerts } from "./alerts/project-alerts";
 
 const v1 = createRouter()
   .use(requireAuth)
+  .use(limitBody(MAX_BODY_BYTES))
   .route("/keys", keys)
   .route("/projects", projects)
   .route("/projects/:project", runs)
-  .route("/projects/:project/alerts", alerts);
+  .route("/projects/:project/alerts", alerts)
+  .route("/projects/:project/alert-counts", alertCounts)
+  .route("/projects/:project/webhooks", webhooks);
 
 export const app = createRouter()
   .get("/health", (c) => c.json({ ok: true }))
@@ -31,4 +41,6 @@ app.notFound(onNotFound);
 
 export default {
   fetch: app.fetch,
+  // One handler for both queues of wrangler.toml: deliveries, and the dead letters of their last retry.
+  queue: (batch, env) => (batch.queue === DEAD_LETTER_QUEUE_NAME ? handleDeadLetters(batch, env) : handleWebhookBatch(batch, env)),
 } satisfies ExportedHandler<Env>;

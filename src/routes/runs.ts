@@ -1,11 +1,10 @@
-import { AppendLogs, CreateRun, FinishRun, ListRunsQuery, MAX_BODY_BYTES, MetricQuery, ProjectName, RenameRun, SeriesQuery, SnapshotQuery } from "../contract";
+import { AppendLogs, CreateRun, FinishRun, ListRunsQuery, MetricQuery, ProjectName, RenameRun, SeriesQuery, SnapshotQuery } from "../contract";
 import { projectAccess } from "../auth/middleware";
 import { createRouter } from "../env";
 import { svc } from "../services/context";
 import { appendLogs } from "../services/logs";
 import { metricNames, metricValues, series, snapshot } from "../services/metrics";
 import { createOrResumeRun, deleteRun, finishRun, getRunOr404, listProjectRuns, renameRun, runSummary } from "../services/runs";
-import { limitBody } from "../body-limit";
 import { parseOrThrow, valid } from "../validate";
 
 const read = projectAccess("read");
@@ -31,7 +30,7 @@ export const runs = createRouter()
   .post("/runs/:run/finish", write, valid("json", FinishRun), async (c) =>
     c.json(await finishRun(svc(c.env), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
   .delete("/runs/:run", write, async (c) => c.json(await deleteRun(svc(c.env), c.req.param("project")!, c.req.param("run"))))
-  .post("/runs/:run/logs", write, limitBody(MAX_BODY_BYTES), valid("json", AppendLogs), async (c) => {
+  .post("/runs/:run/logs", write, valid("json", AppendLogs), async (c) => {
     const s = svc(c.env);
     const run = await getRunOr404(s, c.req.param("project")!, c.req.param("run"));
     return c.json(await appendLogs(s, run, c.req.valid("json")));
