@@ -18,6 +18,8 @@ export async function getAlerts(project: string, query: Record<string, string | 
 export type TestSocket = {
   ws: WebSocket;
   messages: AlertSocketMessage[];
+  /** Every text frame as received, `pong` included. */
+  raw: string[];
   /** Alerts received so far, in arrival order. */
   alerts(): Alert[];
   /** Resolves once `pred` holds for the messages received, or rejects after `timeoutMs`. */
@@ -38,15 +40,20 @@ export async function openSocket(
   if (response.status !== 101 || !response.webSocket) return { status: response.status, socket: null, response };
   const ws = response.webSocket;
   const messages: AlertSocketMessage[] = [];
+  const raw: string[] = [];
   const listeners = new Set<() => void>();
   ws.addEventListener("message", (e) => {
-    if (typeof e.data === "string" && e.data !== "pong") messages.push(JSON.parse(e.data));
+    if (typeof e.data === "string") {
+      raw.push(e.data);
+      if (e.data !== "pong") messages.push(JSON.parse(e.data));
+    }
     for (const l of listeners) l();
   });
   ws.accept();
   const socket: TestSocket = {
     ws,
     messages,
+    raw,
     alerts: () => messages.flatMap((m) => (m.type === "alerts" ? m.alerts : [])),
     until(pred, timeoutMs = 3000) {
       return new Promise((resolve, reject) => {
