@@ -12,4 +12,5 @@ export * from "./metrics";
 export * from "./projects";
 export * from "./keys";
 export * from "./alerts";
+export * from "./webhooks";
 export * from "./time";

@@ -1,0 +1,93 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { vi } from "vitest";
+import worker from "../../src/index";
+import type { WebhookJob } from "../../src/webhooks/job";
+
+export type Captured = { url: string; method: string; headers: Record<string, string>; body: string; redirect: string | undefined };
+
+type Reply = Response | Error | (() => Response | Error);
+
+/**
+ * Intercepts outbound fetch (the queue handler runs in the test isolate). Each call takes the next
+ * reply; the last one repeats. An Error reply rejects, as a network failure does.
+ */
+export function mockFetch(...replies: Reply[]) {
+  const calls: Captured[] = [];
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = new Request(input, init);
+    calls.push({
+      url: req.url,
+      method: req.method,
+      headers: Object.fromEntries(req.headers),
+      body: await req.text(),
+      redirect: init?.redirect,
+    });
+    const r = replies[Math.min(calls.length - 1, replies.length - 1)] ?? new Response("ok");
+    const value = typeof r === "function" ? r() : r;
+    if (value instanceof Error) throw value;
+    return value.clone();
+  });
+  return { calls, restore: () => spy.mockRestore() };
+}
+
+let seq = 0;
+export function makeJob(overrides: Partial<WebhookJob> & { alert?: Partial<WebhookJob["alert"]> } = {}): WebhookJob {
+  const n = seq++;
+  const { alert, ...rest } = overrides;
+  return {
+    delivery_id: `dlv_test${Date.now().toString(16)}${n}`,
+    project: "hooks",
+    webhook_id: null,
+    url: "https://receiver.example/hook",
+    kind: "generic",
+    created_at: "2026-11-28T16:57:00+00:00",
+    ...rest,
+    alert: {
+      alert_id: `a${n}`,
+      level: "warn",
+      title: "loss spike",
+      text: "loss 9.1",
+      run: "r1",
+      run_id: null,
+      step: 7,
+      timestamp: "2026-11-28T16:57:00.911818+00:00",
+      ...alert,
+    },
+  };
+}
+
+/** Runs the Worker's queue handler on a real MessageBatch and returns the ack/retry decisions. */
+export async function runQueue(queue: string, messages: { id: string; body: unknown; attempts?: number }[]) {
+  const batch = createMessageBatch(
+    queue,
+    messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
+
+function b64decode(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+/**
+ * A receiver's check, written from the Standard Webhooks spec rather than from src/webhooks/sign.ts:
+ * the key is the base64 after `whsec_`, the signed content `${id}.${timestamp}.${body}`, and the
+ * header a space-separated list of `v1,<base64>`; the timestamp must be within 5 minutes.
+ */
+export async function verifyStandardWebhook(secret: string, headers: Record<string, string>, body: string, nowSeconds = Date.now() / 1000): Promise<boolean> {
+  const id = headers["webhook-id"];
+  const ts = headers["webhook-timestamp"];
+  const sigs = headers["webhook-signature"];
+  if (!id || !ts || !sigs || !secret.startsWith("whsec_")) return false;
+  if (Math.abs(nowSeconds - Number(ts)) > 300) return false;
+  const key = await crypto.subtle.importKey("raw", b64decode(secret.slice("whsec_".length)), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const content = new TextEncoder().encode(`${id}.${ts}.${body}`);
+  for (const part of sigs.split(" ")) {
+    const [version, mac] = part.split(",");
+    if (version === "v1" && mac && (await crypto.subtle.verify("HMAC", key, b64decode(mac), content))) return true;
+  }
+  return false;
+}
