@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ProjectName, RunRef } from "../contract";
+import { AlertLevel, ProjectName, RunRef } from "../contract";
 
 // Argument pieces shared by the tools, built on the contract's schemas so that MCP accepts and
 // refuses exactly what REST does. Descriptions are written for the calling model.
@@ -13,3 +13,9 @@ export const runArgs = {
 };
 
 export const noArgs = z.strictObject({});
+
+/**
+ * Levels are accepted in any case (as REST does), but the JSON Schema lists the three values so
+ * that a model sees them.
+ */
+export const withLevelEnum = <T extends z.ZodType>(schema: T, description: string) => schema.meta({ enum: AlertLevel.options, description });

@@ -59,6 +59,10 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     const values = tools.find((t) => t.name === "get_metric_values")!;
     expect(values.inputSchema.required).toEqual(expect.arrayContaining(["project", "metric_name"]));
     expect(values.annotations?.readOnlyHint).toBe(true);
+    const alerts = tools.find((t) => t.name === "get_alerts")!;
+    expect((alerts.inputSchema.properties as any).min_level.enum).toEqual(["info", "warn", "error"]);
+    expect(alerts.inputSchema.additionalProperties).toBe(false);
+    expect(tools.find((t) => t.name === "delete_run")!.annotations?.destructiveHint).toBe(true);
   });
 
   it("get_all_projects shows only the projects the key may see", async ({ expect }) => {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AlertQuery, RunRef, WaitQuery, WaitResult } from "../../contract";
 import { canSeeProject } from "../../auth/principal";
 import { emptyAlertPage, hiddenWait, queryAlerts, waitForAlerts } from "../../services/alerts";
-import { projectArg } from "../args";
+import { projectArg, withLevelEnum } from "../args";
 import { defineTool } from "../tool";
 import { TrackioAlert, toTrackioAlert } from "../trackio-shapes";
 
@@ -17,8 +17,8 @@ const filterArgs = {
   project: projectArg,
   run: q.run.describe("Only this run's alerts: a run name (its newest run) or id"),
   run_id: RunRef.optional().describe("Only this run's alerts, by id; takes precedence over run"),
-  level: q.level.describe("Only this level exactly: info, warn or error"),
-  min_level: q.min_level.describe("Only this level or above (info < warn < error); e.g. warn returns warn and error"),
+  level: withLevelEnum(q.level, "Only this level exactly: info, warn or error"),
+  min_level: withLevelEnum(q.min_level, "Only this level or above (info < warn < error); e.g. warn returns warn and error"),
   since: q.since.describe("Only alerts with a timestamp strictly after this ISO-8601 instant (e.g. 2026-11-28T16:57:00.911818+00:00)"),
   cursor: q.cursor.describe("Only alerts after this cursor: pass the next_cursor of the previous answer (exact, whatever the clients' clocks)"),
   limit: q.limit.describe("At most this many alerts (1..1000, default 100)"),

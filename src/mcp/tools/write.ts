@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Alert, CreateAlert, FinishRun, Run, RunName, RunRef } from "../../contract";
 import { createAlerts } from "../../services/alerts";
 import { deleteRun, finishRun, renameRun } from "../../services/runs";
-import { projectArg, runArgs } from "../args";
+import { projectArg, runArgs, withLevelEnum } from "../args";
 import { defineTool, runRef, visibleProject } from "../tool";
 
 // Trackio's mutation tools take its tokens as arguments; here the key in the Authorization
@@ -71,7 +71,7 @@ export const logAlert = defineTool({
     project: projectArg,
     title: a.title.describe("Short summary, e.g. 'val_loss diverged'"),
     text: a.text.describe("Details: what happened and what to do"),
-    level: a.level.describe("info, warn (default) or error"),
+    level: withLevelEnum(a.level, "info, warn (default) or error"),
     run: a.run.describe("The run it concerns: a run name (its newest run) or id"),
     run_id: a.run_id.describe("The run it concerns, by id"),
     step: a.step.describe("The step it concerns"),
