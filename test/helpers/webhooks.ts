@@ -6,7 +6,7 @@ import type { WebhookJob } from "../../src/webhooks/job";
 
 export type Captured = { url: string; method: string; headers: Record<string, string>; body: string; redirect: string | undefined };
 
-type Reply = Response | Error | (() => Response | Error);
+type Reply = Response | Error | ((call: Captured) => Response | Error);
 
 /**
  * Intercepts outbound fetch (the queue handler runs in the test isolate). Each call takes the next
@@ -16,15 +16,16 @@ export function mockFetch(...replies: Reply[]) {
   const calls: Captured[] = [];
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
     const req = new Request(input, init);
-    calls.push({
+    const call: Captured = {
       url: req.url,
       method: req.method,
       headers: Object.fromEntries(req.headers),
       body: await req.text(),
       redirect: init?.redirect,
-    });
+    };
+    calls.push(call);
     const r = replies[Math.min(calls.length - 1, replies.length - 1)] ?? new Response("ok");
-    const value = typeof r === "function" ? r() : r;
+    const value = typeof r === "function" ? r(call) : r;
     if (value instanceof Error) throw value;
     return value.clone();
   });
@@ -57,15 +58,26 @@ export function makeJob(overrides: Partial<WebhookJob> & { alert?: Partial<Webho
   };
 }
 
-/** Runs the Worker's queue handler on a real MessageBatch and returns the ack/retry decisions. */
+/**
+ * Runs the Worker's queue handler on a real MessageBatch and returns the ack/retry decisions, plus
+ * the delay each retry asked for (getQueueResult reports only the message ids).
+ */
 export async function runQueue(queue: string, messages: { id: string; body: unknown; attempts?: number }[]) {
   const batch = createMessageBatch(
     queue,
     messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
   );
+  const delays: Record<string, number | undefined> = {};
+  for (const msg of batch.messages) {
+    const original = msg.retry.bind(msg);
+    vi.spyOn(msg, "retry").mockImplementation((opts?: QueueRetryOptions) => {
+      delays[msg.id] = opts?.delaySeconds;
+      original(opts);
+    });
+  }
   const ctx = createExecutionContext();
   await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
+  return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
 function b64decode(text: string): Uint8Array {
