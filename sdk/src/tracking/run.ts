@@ -189,7 +189,7 @@ export class Run {
     if (!Number.isSafeInteger(s) || s < 0) return this.warn(`alert() step must be a non-negative integer, got ${String(step)}; the alert was ignored`);
     const t = text ?? null;
     if (!this.opts.quiet) console.log(`[TRACKFLARE ${lvl.toUpperCase()}] ${title}${t ? `: ${t}` : ""} (step ${s})`);
-    this.alerts.queue.push({ title, text: t, level: lvl, step: s, timestamp: formatTimestamp(Date.now() * 1000), alert_id: hexId() });
+    this.alerts.queue.push({ title, text: t, level: lvl, step: s, timestamp: formatTimestamp(nowMicros()), alert_id: hexId() });
     this.kick();
   }
 
@@ -374,6 +374,13 @@ export class Run {
     this.warned.add(key);
     this.warn(message);
   }
+}
+
+let lastMicros = 0;
+/** Wall-clock microseconds, strictly increasing: alerts raised in one millisecond keep their order under `since`. */
+function nowMicros(): number {
+  lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
+  return lastMicros;
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

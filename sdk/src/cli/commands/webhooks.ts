@@ -14,7 +14,7 @@ const add = leaf({
   },
   async run({ args }) {
     if (args.kind !== undefined && !["slack", "discord", "generic"].includes(args.kind)) throw new UsageError(`Option '--kind' must be slack, discord or generic, got '${args.kind}'`);
-    const hook = await cliClient(args).webhooks.add(args.project, { url: args.target, min_level: levelFlag(args, "min-level"), run: args.run, kind: args.kind });
+    const hook = await cliClient(args).webhooks.add(args.project, { url: args.target, min_level: levelFlag(args, "min-level"), run: args.run, kind: args.kind as never });
     if (!args.json) note("Store the signing secret now: it is not shown again.");
     print(args, hook, (h) => keyValues(h));
   },
@@ -60,7 +60,7 @@ const deliveries = leaf({
     limit: { type: "string", description: "At most this many (default 100)" },
   },
   async run({ args }) {
-    const res = await cliClient(args).webhooks.deliveries(args.project, { webhook: args.webhook, status: args.status, limit: intFlag(args, "limit", { min: 1 }) });
+    const res = await cliClient(args).webhooks.deliveries(args.project, { webhook: args.webhook, status: args.status as never, limit: intFlag(args, "limit", { min: 1 }) });
     print(args, res, (d) =>
       d.deliveries.length ? table(d.deliveries, ["id", "status", "attempts", "last_status", "last_error", "updated_at", "url"]) : "No deliveries found.",
     );
