@@ -149,3 +149,26 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [index("webhook_deliveries_project_created").on(t.project, t.createdAt)],
 );
+
+/**
+ * Trackio's system metrics (`log_system`, GPU/CPU monitors): timestamped rows without a step,
+ * keyed by the client's time. Idempotent by (run_id, log_id); SQLite's unique index lets rows
+ * without a log_id (NULL) repeat.
+ */
+export const systemMetrics = sqliteTable(
+  "system_metrics",
+  {
+    id: integer("id").primaryKey(),
+    project: text("project").notNull(),
+    runId: text("run_id").notNull(),
+    logId: text("log_id"),
+    timestamp: text("ts").notNull(),
+    timestampUs: integer("ts_us").notNull(),
+    metrics: text("metrics").notNull(),
+  },
+  (t) => [
+    uniqueIndex("system_metrics_run_log_id").on(t.runId, t.logId),
+    index("system_metrics_run_ts").on(t.runId, t.timestampUs),
+    index("system_metrics_project").on(t.project),
+  ],
+);

@@ -1,0 +1,24 @@
+import { and, eq, exists, gt, sql } from "drizzle-orm";
+import type { Db } from "./client";
+import { metricNames, runs } from "./schema";
+
+/** A run by id in any project: Trackio clients choose run ids, and ids are unique across projects here. */
+export async function findRunAnywhere(db: Db, id: string) {
+  return db.query.runs.findFirst({ where: eq(runs.id, id) });
+}
+
+/** Whether any run of the project has logged a numeric metric (Trackio's "metrics" tab). */
+export async function projectHasNumericMetrics(db: Db, project: string): Promise<boolean> {
+  const row = await db
+    .select({ one: sql<number>`1` })
+    .from(runs)
+    .where(
+      and(
+        eq(runs.project, project),
+        gt(runs.logCount, 0),
+        exists(db.select({ one: sql`1` }).from(metricNames).where(and(eq(metricNames.runId, runs.id), eq(metricNames.numeric, 1)))),
+      ),
+    )
+    .limit(1);
+  return row.length > 0;
+}
