@@ -13,6 +13,7 @@ import { alerts } from "./routes/alerts";
 import { keys } from "./routes/keys";
 import { projects } from "./routes/projects";
 import { runs } from "./routes/runs";
+import { trackio } from "./trackio/routes";
 import { webhooks } from "./routes/webhooks";
 import { handleDeadLetters } from "./webhooks/dlq";
 import { handleWebhookBatch } from "./webhooks/consumer";
@@ -34,7 +35,9 @@ export const app = createRouter()
   .get("/health", (c) => c.json({ ok: true }))
   .route("/v1", v1)
   .route("/mcp", mcp)
-  .route("/mcp/", mcp);
+  .route("/mcp/", mcp)
+  // Trackio's protocol (/version, /api/:name) authenticates each call itself.
+  .route("/", trackio);
 
 app.onError(onError);
 app.notFound(onNotFound);

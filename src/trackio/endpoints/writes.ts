@@ -1,0 +1,153 @@
+import { z } from "zod";
+import { IsoTimestamp, LooseAlertLevel, MAX_LOG_ENTRIES, Metrics, Step, CreateAlert, formatTimestamp, parseTimestamp } from "../../contract";
+import { findNewestRunByName } from "../../db/runs";
+import { insertSystemRows } from "../../db/system-metrics";
+import { createAlerts } from "../../services/alerts";
+import { appendLogs } from "../../services/logs";
+import { requireWriter } from "../auth";
+import { endpoint, Project, type Ctx } from "../endpoint";
+import { MEDIA_NOT_STORED, badRequest } from "../errors";
+import { mapRunId, runForWrite } from "../identity";
+
+// Trackio's writes return `null`; every batch is validated whole before anything is stored.
+
+const RunName = z.string({ error: "run must be a string" }).min(1, "run must not be empty").max(256, "run must be at most 256 characters");
+const ClientRunId = z.string({ error: "run_id must be a string or null" }).min(1).max(256).nullish();
+const LogId = z.string({ error: "log_id must be a string or null" }).min(1).max(128).nullish();
+const Config = z.record(z.string(), z.json(), { error: "config must be an object or null" }).nullish();
+
+const LogEntry = z.object({ project: Project, run: RunName, run_id: ClientRunId, metrics: Metrics, step: Step.nullish(), config: Config, log_id: LogId });
+const SystemEntry = z.object({ project: Project, run: RunName, run_id: ClientRunId, metrics: Metrics, timestamp: IsoTimestamp.nullish(), log_id: LogId });
+const AlertEntry = z.object({
+  project: Project,
+  run: RunName,
+  run_id: ClientRunId,
+  title: CreateAlert.shape.title,
+  text: CreateAlert.shape.text,
+  // Trackio's client sends the enum's value; any case of info/warn/error is accepted.
+  level: LooseAlertLevel.nullish(),
+  step: Step.nullish(),
+  timestamp: IsoTimestamp.nullish(),
+  alert_id: z.string().min(1).max(128).nullish(),
+});
+const batch = <T extends z.ZodType>(entry: T, name: string) =>
+  z.array(entry, { error: `${name} must be a list` }).max(MAX_LOG_ENTRIES, `${name} may hold at most ${MAX_LOG_ENTRIES} entries`);
+
+/** Entries grouped by (project, run, run_id) in order of first appearance, as Trackio's server groups them. */
+function groupByRun<T extends { project: string; run: string; run_id?: string | null }>(entries: T[]) {
+  const groups = new Map<string, { project: string; run: string; clientId: string; entries: T[] }>();
+  for (const e of entries) {
+    const key = `${e.project}\u0000${e.run}\u0000${e.run_id ?? ""}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { project: e.project, run: e.run, clientId: e.run_id ?? e.run, entries: [] }));
+    g.entries.push(e);
+  }
+  return [...groups.values()];
+}
+
+const projectsOf = (entries: { project: string }[]) => new Set(entries.map((e) => e.project));
+
+async function storeLogs(ctx: Ctx, logs: z.output<typeof LogEntry>[]) {
+  requireWriter(ctx.caller, projectsOf(logs));
+  for (const g of groupByRun(logs)) {
+    // The SDK attaches the config to the first entry after each init; Python's truthiness skips `{}`.
+    const config = g.entries.find((e) => e.config && Object.keys(e.config).length)?.config ?? null;
+    const run = await runForWrite(ctx, g.project, g.run, g.clientId, config);
+    // Metric rows get the server's time, one value per batch: Trackio's LogEntry has no
+    // timestamp (a replayed pending entry's is ignored there too).
+    await appendLogs(ctx.s, run, { logs: g.entries.map((e) => ({ step: e.step ?? null, metrics: e.metrics, log_id: e.log_id ?? undefined })) });
+  }
+  return null;
+}
+
+export const bulkLog = endpoint({
+  params: ["logs", "hf_token"],
+  required: ["logs"],
+  access: "write",
+  args: z.object({ logs: batch(LogEntry, "logs") }),
+  run: (ctx, a) => storeLogs(ctx, a.logs),
+});
+
+/** Trackio's legacy single-row write. */
+export const log = endpoint({
+  params: ["project", "run", "metrics", "step", "hf_token", "run_id"],
+  required: ["project", "run", "metrics"],
+  access: "write",
+  args: z.object({ project: Project, run: RunName, metrics: Metrics, step: Step.nullish(), run_id: ClientRunId }),
+  run: (ctx, a) => storeLogs(ctx, [{ ...a, config: null, log_id: null }]),
+});
+
+export const bulkLogSystem = endpoint({
+  params: ["logs", "hf_token"],
+  required: ["logs"],
+  access: "write",
+  args: z.object({ logs: batch(SystemEntry, "logs") }),
+  run: async (ctx, a) => {
+    requireWriter(ctx.caller, projectsOf(a.logs));
+    for (const g of groupByRun(a.logs)) {
+      const run = await runForWrite(ctx, g.project, g.run, g.clientId, null);
+      // System rows keep the client's time (the server's when absent), as Trackio stores them.
+      const rows = g.entries.map((e) => {
+        const us = e.timestamp ? parseTimestamp(e.timestamp)! : ctx.s.nowUs;
+        return { log_id: e.log_id ?? null, ts: formatTimestamp(us), us, metrics: e.metrics };
+      });
+      await insertSystemRows(ctx.s.env.DB, g.project, run.id, rows);
+    }
+    return null;
+  },
+});
+
+export const bulkAlert = endpoint({
+  params: ["alerts", "hf_token"],
+  required: ["alerts"],
+  access: "write",
+  args: z.object({ alerts: batch(AlertEntry, "alerts") }),
+  run: async (ctx, a) => {
+    requireWriter(ctx.caller, projectsOf(a.alerts));
+    for (const project of projectsOf(a.alerts)) {
+      const inputs = [];
+      const ids = new Map<string, string>();
+      for (const e of a.alerts.filter((x) => x.project === project)) {
+        const key = `${e.run_id ?? ""}\u0000${e.run}`;
+        const id = ids.get(key) ?? (await alertRunId(ctx, project, e.run, e.run_id));
+        ids.set(key, id);
+        inputs.push({
+          title: e.title,
+          text: e.text ?? null,
+          level: e.level ?? "warn",
+          run: e.run,
+          run_id: id,
+          step: e.step ?? null,
+          // Trackio drops an alert without a timestamp (NOT NULL column, INSERT OR IGNORE); here it gets the server's time.
+          timestamp: e.timestamp ?? undefined,
+          alert_id: e.alert_id ?? undefined,
+        });
+      }
+      await createAlerts(ctx.s, project, inputs, { unknownRun: "keep" });
+    }
+    return null;
+  },
+});
+
+/**
+ * The run id an alert is stored under: the id the run's logs map to, so an alert sent before its
+ * run's first log still belongs to it. Without a run_id (not sent by Trackio's client), the
+ * newest run with the name, as by-name reads resolve.
+ */
+async function alertRunId(ctx: Ctx, project: string, run: string, runId: string | null | undefined): Promise<string> {
+  if (!runId) {
+    const named = await findNewestRunByName(ctx.s.db, project, run);
+    if (named) return named.id;
+  }
+  return (await mapRunId(ctx, project, runId ?? run)).id;
+}
+
+export const bulkUploadMedia = endpoint({
+  params: ["uploads", "hf_token"],
+  required: ["uploads"],
+  access: "write",
+  args: z.object({}),
+  run: async () => {
+    throw badRequest(MEDIA_NOT_STORED);
+  },
+});

@@ -1,0 +1,70 @@
+import { sha256Hex } from "../auth/tokens";
+import { canSeeProject } from "../auth/principal";
+import { findNewestRunByName, findRunById, updateRun, type RunRow } from "../db/runs";
+import { findRunAnywhere } from "../db/trackio";
+import { formatTimestamp, type RunConfig } from "../contract";
+import { createOrResumeRun } from "../services/runs";
+import type { Ctx } from "./endpoint";
+
+const RUN_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * Trackio's run ids are the client's uuid4 hex, unique per project file; here ids are 32 hex
+ * digits and unique across projects. A client id that is not 32 hex digits (Trackio uses the run
+ * name when there is none) or that another project already holds maps to a stable id derived
+ * from (project, client id), so every later call with the same pair finds the same run.
+ */
+export async function derivedRunId(project: string, clientId: string): Promise<string> {
+  return (await sha256Hex(`trackio\u0000${project}\u0000${clientId}`)).slice(0, 32);
+}
+
+/** The run id the client's `run_id` (or, without one, its run name) stands for in `project`, and the run if it exists. */
+export async function mapRunId(ctx: Ctx, project: string, clientId: string): Promise<{ id: string; row: RunRow | undefined }> {
+  if (RUN_ID.test(clientId)) {
+    const row = await findRunAnywhere(ctx.s.db, clientId);
+    if (!row || row.project === project) return { id: clientId, row };
+  }
+  const id = await derivedRunId(project, clientId);
+  return { id, row: await findRunById(ctx.s.db, project, id) };
+}
+
+/**
+ * The run a write goes to, created on its first write as Trackio derives runs from their logs.
+ * A config (sent with the first entry after each `init`) replaces the stored one, as Trackio's
+ * `INSERT OR REPLACE` into its configs table does; `_Group` becomes the run's group.
+ */
+export async function runForWrite(ctx: Ctx, project: string, name: string, clientId: string, config: Record<string, unknown> | null): Promise<RunRow> {
+  const { id, row } = await mapRunId(ctx, project, clientId);
+  const group = config && typeof config._Group === "string" ? config._Group : null;
+  if (row) {
+    if (!config) return row;
+    return (await updateRun(ctx.s.db, row.id, { config, groupName: group ?? row.groupName, updatedAt: formatTimestamp(ctx.s.nowUs) })) ?? row;
+  }
+  try {
+    // Trackio's SDK adds `_Username`, `_Created` and `_Group` to the config; they are kept as sent.
+    await createOrResumeRun(ctx.s, project, { id, name, config: (config ?? undefined) as RunConfig | undefined, group, resume: "never" });
+  } catch (err) {
+    // Two first writes of one run at once: the other request created it.
+    if (!(await findRunById(ctx.s.db, project, id))) throw err;
+  }
+  const created = await findRunById(ctx.s.db, project, id);
+  if (!created) throw new Error(`run ${id} vanished after creation`);
+  return created;
+}
+
+/**
+ * The run a read addresses: `run_id` wins, else the newest run with the name (Trackio's by-name
+ * resolution). Null for an unknown run, and for a project the key may not see (answered exactly
+ * as a project that does not exist).
+ */
+export async function runForRead(ctx: Ctx, project: string, run: string | null | undefined, runId: string | null | undefined): Promise<RunRow | null> {
+  if (!canRead(ctx, project)) return null;
+  if (runId) return (await mapRunId(ctx, project, runId)).row ?? null;
+  if (run) return (await findNewestRunByName(ctx.s.db, project, run)) ?? null;
+  return null;
+}
+
+export const canRead = (ctx: Ctx, project: string) => !!ctx.caller && canSeeProject(ctx.caller, project);
+
+/** Trackio derives runs from their metric rows: a run with none is not listed. */
+export const hasLogs = (r: { last_step: number | null }) => r.last_step !== null;

@@ -1,0 +1,68 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { MAX_BODY_BYTES } from "../contract";
+import { createRouter, type AppEnv } from "../env";
+import { svc } from "../services/context";
+import { callerOf, requireReader, requireWriter } from "./auth";
+import { bindCall, parseCall } from "./call";
+import { MEDIA_NOT_STORED, TrackioError, toTrackioError, unknownApi } from "./errors";
+import { ENDPOINTS } from "./registry";
+
+/** The Trackio release whose wire protocol this speaks (fixtures/trackio-wire). */
+export const TRACKIO_VERSION = "0.36.0";
+/** Our MCP server (src/mcp), mounted at the path Trackio's servers use. */
+const MCP_PATH = "/mcp";
+
+const UPLOAD_DENIED =
+  "A write_token is required to upload files to this server. Use the write-access URL from trackio.show(), set TRACKIO_WRITE_TOKEN, or send header X-Trackio-Write-Token.";
+
+const fail = (c: Context<AppEnv>, err: TrackioError) => c.json({ error: err.message }, err.status);
+
+async function bodyText(c: Context<AppEnv>): Promise<string> {
+  const tooLarge = new TrackioError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge;
+  const text = await c.req.text();
+  if (text.length > MAX_BODY_BYTES) throw tooLarge;
+  return text;
+}
+
+/**
+ * Trackio's HTTP protocol, outside /v1: the client probes `GET /version` (`api_version: 1`
+ * selects its plain-HTTP transport) and then calls `POST /api/<name>`. Answers are
+ * `200 {"data": …}`, `4xx {"error": "…"}` and `404 {"error": "Unknown API: <name>"}`; the
+ * protocol authenticates each call itself (see auth.ts).
+ */
+export const trackio = createRouter()
+  .get("/version", (c) =>
+    c.json({ version: TRACKIO_VERSION, api_version: 1, api_transport: "http", mcp_enabled: true, mcp_path: MCP_PATH }),
+  )
+  .post("/api/upload", async (c) => {
+    try {
+      requireWriter(await callerOf(c), [], UPLOAD_DENIED);
+      return fail(c, new TrackioError(400, MEDIA_NOT_STORED));
+    } catch (err) {
+      return fail(c, toTrackioError(err) ?? new TrackioError(500, "Internal error"));
+    }
+  })
+  .post("/api/:name", async (c) => {
+    const name = c.req.param("name");
+    const ep = Object.hasOwn(ENDPOINTS, name) ? ENDPOINTS[name] : undefined;
+    if (!ep) return fail(c, unknownApi(name));
+    try {
+      const bound = bindCall(ep, parseCall(await bodyText(c)));
+      // Authenticated after binding, as Trackio checks its token inside the handler.
+      const caller = ep.access === "public" ? null : await callerOf(c);
+      if (ep.access === "read") requireReader(caller);
+      if (ep.access === "write") requireWriter(caller, [], ep.writeDenied);
+      const data = await ep.run({ s: svc(c.env), caller }, ep.parse(bound) as never);
+      // JSON.stringify writes non-finite numbers as null, as Trackio's encoder does.
+      return c.json({ data: data ?? null });
+    } catch (err) {
+      const known = toTrackioError(err);
+      if (known) return fail(c, known);
+      // The only place this protocol logs a failure; never the request's headers or query (keys travel there).
+      console.error("trackio", name, err);
+      return fail(c, new TrackioError(500 as ContentfulStatusCode, "Internal error"));
+    }
+  })
+  .all("/api/:name", (c) => c.text("Method Not Allowed", 405));
