@@ -13,4 +13,5 @@ export * from "./projects";
 export * from "./keys";
 export * from "./alerts";
 export * from "./webhooks";
+export * from "./rules";
 export * from "./time";
