@@ -37,6 +37,15 @@ export const TrackioAlert = z.object({
   step: z.number().int().nullable(),
 });
 
+export const TrackioSettings = z.object({
+  logo_urls: z.object({ light: z.string().nullable(), dark: z.string().nullable() }),
+  color_palette: z.array(z.string()),
+  plot_order: z.array(z.string()),
+  table_truncate_length: z.number().int(),
+  media_dir: z.string().nullable(),
+  space_id: z.string().nullable(),
+});
+
 export const toTrackioProjectSummary = (p: ProjectSummary): z.infer<typeof TrackioProjectSummary> => ({
   project: p.project,
   num_runs: p.num_runs,

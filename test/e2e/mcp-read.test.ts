@@ -1,6 +1,6 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { call, callError, connect, makeKey, restOk, uniqueProject } from "../helpers/mcp-e2e";
+import { baseUrl, call, callError, connect, makeKey, restOk, uniqueProject } from "../helpers/mcp-e2e";
 
 const project = uniqueProject("mcp-read");
 let client: Client;
@@ -35,6 +35,21 @@ beforeAll(async () => {
       ],
     },
   });
+  // System metrics arrive through Trackio's protocol (its log_system / GPU logging).
+  const sys = await fetch(`${baseUrl()}/api/bulk_log_system`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-trackio-write-token": write },
+    body: JSON.stringify({
+      kwargs: {
+        logs: [
+          { project, run: "lr-0.1", run_id: runA.id, metrics: { "gpu/0/util": 91.5 }, timestamp: "2026-11-28T10:00:00+00:00" },
+          { project, run: "lr-0.1", run_id: runA.id, metrics: { "gpu/0/util": 88 }, timestamp: "2026-11-28T10:00:05+00:00" },
+        ],
+        hf_token: null,
+      },
+    }),
+  });
+  if (sys.status !== 200) throw new Error(`bulk_log_system -> ${sys.status} ${await sys.text()}`);
   client = await connect(await makeKey("read", [project]));
 });
 
@@ -48,7 +63,7 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     const names = tools.map((t) => t.name);
     for (const name of [
       "get_all_projects", "get_runs_for_project", "get_project_summary", "get_run_summary", "get_metrics_for_run",
-      "get_metric_values", "get_snapshot", "get_alerts", "wait_for_alerts", "compare_runs", "log_alert", "finish_run", "rename_run",
+      "get_metric_values", "get_snapshot", "get_logs", "get_system_logs", "get_alerts", "get_settings", "wait_for_alerts", "compare_runs", "log_alert", "finish_run", "rename_run",
       "delete_run",
     ]) expect(names).toContain(name);
     for (const t of tools) {
@@ -109,6 +124,17 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     expect(nan.result[0].value).toBe("NaN");
   });
 
+  it("get_metric_values and get_snapshot select a window of seconds around at_time", async ({ expect }) => {
+    const all = await call(client, "get_metric_values", { project, run: "lr-0.1", metric_name: "loss" });
+    const at = all.result[0].timestamp;
+    const near = await call(client, "get_metric_values", { project, run: "lr-0.1", metric_name: "loss", at_time: at, window: 5 });
+    expect(near.result.map((p: any) => p.value)).toEqual(lossA);
+    const far = await call(client, "get_metric_values", { project, run: "lr-0.1", metric_name: "loss", at_time: "2001-01-01T00:00:00Z", window: 5 });
+    expect(far.result).toEqual([]);
+    const snap = await call(client, "get_snapshot", { project, run: "lr-0.1", at_time: at, window: 5 });
+    expect(snap.val_accuracy.map((p: any) => p.value)).toEqual(accA);
+  });
+
   it("get_snapshot returns every metric at a step", async ({ expect }) => {
     const snap = await call(client, "get_snapshot", { project, run: "lr-0.1", step: 3 });
     expect(Object.keys(snap).sort()).toEqual(["loss", "val_accuracy"]);
@@ -135,6 +161,31 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     const forced = await call(client, "compare_runs", { project, runs: ["lr-0.1", "lr-0.01"], metrics: ["val_accuracy"], modes: { val_accuracy: "min" } });
     expect(forced.metrics).toEqual([{ name: "val_accuracy", mode: "min", best_run: { id: runB.id, name: "lr-0.01", step: 0, value: 0.1 } }]);
     expect(Object.keys(forced.runs[0].metrics)).toEqual(["val_accuracy"]);
+  });
+
+  it("get_logs returns whole rows as Trackio does", async ({ expect }) => {
+    const { result } = await call(client, "get_logs", { project, run: "lr-0.1" });
+    expect(result).toHaveLength(5);
+    expect(result[3]).toEqual({ loss: 0.4, val_accuracy: 0.8, step: 3, timestamp: expect.stringMatching(/\+00:00$/) });
+    const b = await call(client, "get_logs", { project, run_id: runB.id });
+    expect(b.result.at(-1)).toMatchObject({ step: 5, loss: null });
+    expect(await callError(client, "get_logs", { project, run: "ghost" })).toContain("Run 'ghost' not found");
+  });
+
+  it("get_system_logs returns the run's system metrics, empty when none were logged", async ({ expect }) => {
+    expect(await call(client, "get_system_logs", { project, run: "lr-0.1" })).toEqual({
+      result: [
+        { "gpu/0/util": 91.5, timestamp: "2026-11-28T10:00:00+00:00" },
+        { "gpu/0/util": 88, timestamp: "2026-11-28T10:00:05+00:00" },
+      ],
+    });
+    expect(await call(client, "get_system_logs", { project, run: "lr-0.01" })).toEqual({ result: [] });
+  });
+
+  it("get_settings returns Trackio's settings object", async ({ expect }) => {
+    const s = await call(client, "get_settings");
+    expect(s).toMatchObject({ table_truncate_length: 250, logo_urls: { light: null, dark: null } });
+    expect(s.color_palette.length).toBeGreaterThan(3);
   });
 
   it("get_alerts returns Trackio's alert items newest first, filtered", async ({ expect }) => {
@@ -167,7 +218,7 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
 
   it("answers an unknown run or project with a tool error naming it", async ({ expect }) => {
     expect(await callError(client, "get_run_summary", { project, run: "no-such-run" })).toContain("Run 'no-such-run' not found");
-    expect(await callError(client, "get_metric_values", { project, run: "lr-0.1", metric_name: "loss", step: 1, around_step: 2 })).toMatch(/step or around_step/);
+    expect(await callError(client, "get_metric_values", { project, run: "lr-0.1", metric_name: "loss", step: 1, around_step: 2 })).toMatch(/at most one of step, around_step and at_time/);
     expect(await callError(client, "get_run_summary", { project })).toMatch(/run or run_id/);
   });
 });

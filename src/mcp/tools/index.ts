@@ -1,7 +1,8 @@
 import type { ToolDef } from "../tool";
 import { getAlerts, waitForAlertsTool } from "./alerts";
 import { compareRuns } from "./compare";
-import { getAllProjects, getProjectSummary, getRunsForProject } from "./projects";
+import { getLogsTool, getSystemLogsTool } from "./logs";
+import { getAllProjects, getProjectSummary, getRunsForProject, getSettings } from "./projects";
 import { getMetricsForRun, getMetricValues, getRunSummary, getSnapshot } from "./runs";
 import { deleteRunTool, finishRunTool, logAlert, renameRunTool } from "./write";
 
@@ -14,9 +15,12 @@ export const TOOLS: ToolDef[] = [
   getMetricsForRun,
   getMetricValues,
   getSnapshot,
+  getLogsTool,
+  getSystemLogsTool,
   getAlerts,
   waitForAlertsTool,
   compareRuns,
+  getSettings,
   logAlert,
   finishRunTool,
   renameRunTool,

@@ -3,9 +3,11 @@ import { ListRunsQuery } from "../../contract";
 import { listProjects } from "../../db/projects";
 import { projectSummary } from "../../services/projects";
 import { listProjectRuns } from "../../services/runs";
+import { getSettings as trackioGetSettings } from "../../trackio/endpoints/projects";
 import { noArgs, projectArg } from "../args";
 import { defineTool, visibleProject } from "../tool";
-import { TrackioProjectSummary, TrackioRunRef, toTrackioProjectSummary } from "../trackio-shapes";
+import { viaTrackio } from "../trackio-bridge";
+import { TrackioProjectSummary, TrackioRunRef, TrackioSettings, toTrackioProjectSummary } from "../trackio-shapes";
 
 const READ = { readOnlyHint: true, openWorldHint: false } as const;
 
@@ -45,4 +47,15 @@ export const getProjectSummary = defineTool({
   output: TrackioProjectSummary,
   annotations: READ,
   run: async ({ project }, t) => toTrackioProjectSummary(await projectSummary(t.s, visibleProject(t, project))),
+});
+
+export const getSettings = defineTool({
+  name: "get_settings",
+  title: "Read dashboard settings",
+  description: "Read the server's dashboard settings as Trackio reports them: logo URLs, the color palette runs are drawn with, plot order and table truncation length.",
+  scope: "read",
+  input: noArgs,
+  output: TrackioSettings,
+  annotations: READ,
+  run: async (_args, t) => (await viaTrackio(trackioGetSettings, t, {})) as z.infer<typeof TrackioSettings>,
 });

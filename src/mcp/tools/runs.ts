@@ -1,27 +1,25 @@
 import { z } from "zod";
 import { AlertCounts, IsoTimestamp, MAX_POINTS_LIMIT, MetricName, MetricQuery, RunStatus, SnapshotQuery, Step } from "../../contract";
-import { ApiError } from "../../errors";
 import { metricNames, metricValues, snapshot } from "../../services/metrics";
-import { runSummary } from "../../services/runs";
+import { getRunOr404, runSummary } from "../../services/runs";
+import { getMetricValues as trackioMetricValues, getSnapshot as trackioSnapshot } from "../../trackio/endpoints/metrics";
 import { parseOrThrow } from "../../validate";
 import { projectArg, runArgs } from "../args";
 import { defineTool, runRef, visibleProject } from "../tool";
+import { viaTrackio } from "../trackio-bridge";
 import { TrackioPoint, TrackioRunSummary, toTrackioPoint, toTrackioRunSummary } from "../trackio-shapes";
 
 const READ = { readOnlyHint: true, openWorldHint: false } as const;
 
-/** Trackio's step selectors. `at_time` is accepted for Trackio's signature but steps are the only index here. */
+/** Trackio's selectors: a step, a window of steps around one, or a window of seconds around an instant. */
 const stepArgs = {
   step: Step.optional().describe("Only the values logged at exactly this step"),
   around_step: Step.optional().describe("Only the values within `window` steps of this step"),
-  at_time: IsoTimestamp.optional().describe("Not supported by Trackflare (steps are the index); use step or around_step"),
-  window: Step.max(1_000_000).default(10).describe("Half-width in steps for around_step (default 10)"),
+  at_time: IsoTimestamp.optional().describe("Only the values logged within `window` seconds of this ISO-8601 instant"),
+  window: Step.max(1_000_000).default(10).describe("Half-width: steps for around_step, seconds for at_time (default 10)"),
 };
-
-function noAtTime(at_time: string | undefined) {
-  if (at_time !== undefined)
-    throw new ApiError("invalid_request", "at_time is not supported: select by step or around_step (with window)", [{ path: "at_time", message: "not supported" }]);
-}
+const oneSelector = (a: { step?: number; around_step?: number; at_time?: string }) =>
+  [a.step, a.around_step, a.at_time].filter((x) => x !== undefined).length <= 1;
 
 export const getRunSummary = defineTool({
   name: "get_run_summary",
@@ -53,7 +51,7 @@ export const getMetricValues = defineTool({
   name: "get_metric_values",
   title: "Read a metric's values",
   description:
-    "Read one metric of a run as [{timestamp, step, value}] in step order: every value, only a step, or a window around a step. Long series are downsampled to at most max_points (default 500) keeping the first and last values and every local minimum and maximum; `downsampled` says whether that happened. Non-finite values read as \"NaN\", \"Infinity\" or \"-Infinity\".",
+    "Read one metric of a run as [{timestamp, step, value}] in step order: every value, only a step, a window of steps around a step, or a window of seconds around an instant (at_time). Long series are downsampled to at most max_points (default 500) keeping the first and last values and every local minimum and maximum; `downsampled` says whether that happened. Non-finite values read as \"NaN\", \"Infinity\" or \"-Infinity\".",
   scope: "read",
   input: z
     .strictObject({
@@ -63,11 +61,16 @@ export const getMetricValues = defineTool({
       ...stepArgs,
       max_points: Step.min(2).max(MAX_POINTS_LIMIT).default(500).describe(`At most this many points (2..${MAX_POINTS_LIMIT}, default 500)`),
     })
-    .refine((a) => a.step === undefined || a.around_step === undefined, { message: "give step or around_step, not both", path: ["around_step"] }),
+    .refine(oneSelector, { message: "give at most one of step, around_step and at_time", path: ["around_step"] }),
   output: z.object({ result: z.array(TrackioPoint), downsampled: z.boolean() }),
   annotations: READ,
   run: async (args, t) => {
-    noAtTime(args.at_time);
+    if (args.at_time !== undefined) {
+      // Time windows are Trackio's selector; its handler is the one implementation of them.
+      const run = await getRunOr404(t.s, visibleProject(t, args.project), runRef(args));
+      const values = await viaTrackio(trackioMetricValues, t, { project: args.project, run: run.name, run_id: run.id, metric_name: args.metric_name, at_time: args.at_time, window: args.window });
+      return { result: values as z.infer<typeof TrackioPoint>[], downsampled: false };
+    }
     const q = parseOrThrow(MetricQuery, { step: args.step, around: args.around_step, window: args.window, max_points: args.max_points }, "arguments");
     const r = await metricValues(t.s, visibleProject(t, args.project), runRef(args), args.metric_name, q);
     return { result: r.values.map(toTrackioPoint), downsampled: r.downsampled };
@@ -78,16 +81,20 @@ export const getSnapshot = defineTool({
   name: "get_snapshot",
   title: "Read every metric at a step",
   description:
-    "Read every metric a run logged at one step (step), or within window steps around one (around_step), as {metric_name: [{timestamp, step, value}]}. Give step or around_step.",
+    "Read every metric a run logged at one step (step), within window steps around one (around_step), or within window seconds of an instant (at_time), as {metric_name: [{timestamp, step, value}]}. Give one of them.",
   scope: "read",
   input: z
     .strictObject({ project: projectArg, ...runArgs, ...stepArgs })
-    .refine((a) => a.step === undefined || a.around_step === undefined, { message: "give step or around_step, not both", path: ["around_step"] })
-    .refine((a) => a.step !== undefined || a.around_step !== undefined || a.at_time !== undefined, { message: "give step or around_step", path: ["step"] }),
+    .refine(oneSelector, { message: "give one of step, around_step and at_time", path: ["around_step"] })
+    .refine((a) => a.step !== undefined || a.around_step !== undefined || a.at_time !== undefined, { message: "give step, around_step or at_time", path: ["step"] }),
   output: z.object({}).catchall(z.array(TrackioPoint)),
   annotations: READ,
   run: async (args, t) => {
-    noAtTime(args.at_time);
+    if (args.at_time !== undefined) {
+      const run = await getRunOr404(t.s, visibleProject(t, args.project), runRef(args));
+      const snap = await viaTrackio(trackioSnapshot, t, { project: args.project, run_id: run.id, at_time: args.at_time, window: args.window });
+      return snap as Record<string, z.infer<typeof TrackioPoint>[]>;
+    }
     const q = parseOrThrow(SnapshotQuery, { step: args.step, around: args.around_step, window: args.window }, "arguments");
     const snap = await snapshot(t.s, visibleProject(t, args.project), runRef(args), q);
     return Object.fromEntries(Object.entries(snap.metrics).map(([name, points]) => [name, points.map(toTrackioPoint)]));
