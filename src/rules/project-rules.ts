@@ -2,6 +2,7 @@ import type { Alert, ProjectSettings, Rule, RunStatus } from "../contract";
 import { MAX_RULES_PER_PROJECT, formatTimestamp } from "../contract";
 import type { AlertInput } from "../alerts/types";
 import { markRunStale } from "../db/run-status";
+import { EMPTY_PLAN, loadWebhookPlan, type WebhookPlan } from "../webhooks/plan";
 import { NON_FINITE_RULE, resumedAlert, staleAlert } from "./builtins";
 import { compileRule, type CompiledRule } from "./compile";
 import { evaluateEntries, type Firing, type RuleEntry } from "./engine";
@@ -14,7 +15,7 @@ export type EvaluatedRun = { id: string; name: string; status: RunStatus };
 export type PutRuleResult = { outcome: "created" | "exists"; rule: Rule } | { outcome: "conflict"; rule: Rule } | { outcome: "limit" };
 
 /** Stores alerts through the object's one write path (cursor, sockets, waiters, webhooks). */
-export type StoreAlerts = (project: string, inputs: AlertInput[]) => Promise<Alert[]>;
+export type StoreAlerts = (project: string, inputs: AlertInput[], plan: WebhookPlan) => Promise<Alert[]>;
 
 /** Stale checks per alarm run; more stay due and the alarm fires again at once. */
 const STALE_BATCH = 50;
@@ -85,7 +86,8 @@ export class ProjectRules {
   }
 
   /** Adds a rule; the same id with the same definition is a retry and answers the stored rule. */
-  put(rule: Omit<Rule, "created_at">, nowUs = Date.now() * 1000): PutRuleResult {
+  put(project: string, rule: Omit<Rule, "created_at">, nowUs = Date.now() * 1000): PutRuleResult {
+    this.remember(project);
     const existing = this.store.rule(rule.id);
     if (existing) {
       const same = definition(existing) === definition({ ...rule, created_at: "" });
@@ -110,8 +112,27 @@ export class ProjectRules {
     this.store.setSettings(settings);
     this.cachedSettings = settings;
     this.store.rescheduleAll(settings.detectors.stale ? settings.stale_after * 1_000_000 : null);
+    await this.arm();
+  }
+
+  /** Makes sure the alarm fires by the next stale check (also when the object starts: a crash may have cut one off). */
+  async arm(): Promise<void> {
     const next = this.store.nextDue();
     if (next !== null) await lowerAlarm(this.ctx.storage, Math.ceil(next / 1000));
+  }
+
+  /**
+   * Alerts raised here reach webhooks like any other: the project's targets are read from D1 only
+   * when something fired, so a quiet batch costs no D1 read. Without them the alerts are still stored.
+   */
+  private async emit(project: string, inputs: AlertInput[]): Promise<Alert[]> {
+    let plan = EMPTY_PLAN;
+    try {
+      plan = await loadWebhookPlan(this.env.DB, project, inputs.map((i) => i.run_id));
+    } catch (err) {
+      console.error("webhook targets unavailable for rule alerts", err instanceof Error ? err.message : String(err));
+    }
+    return this.storeAlerts(project, inputs, plan);
   }
 
   /**
@@ -142,9 +163,8 @@ export class ProjectRules {
         rule_id: f.rule_id,
       });
     }
-    const created = inputs.length ? await this.storeAlerts(project, inputs) : [];
     if (dueUs !== null) await lowerAlarm(this.ctx.storage, Math.ceil(dueUs / 1000));
-    return created;
+    return inputs.length ? this.emit(project, inputs) : [];
   }
 
   /** Updates the run's watch; pushes the "resumed" alert if it was stale. Returns when it is next due. */
@@ -184,11 +204,10 @@ export class ProjectRules {
             alerts.push(staleAlert(w, s.stale_after));
           }
         }
-        if (alerts.length) await this.storeAlerts(project, alerts);
+        if (alerts.length) await this.emit(project, alerts);
       });
     }
-    const next = this.store.nextDue();
-    if (next !== null) await lowerAlarm(this.ctx.storage, Math.ceil(next / 1000));
+    await this.arm();
   }
 
   private async check(w: RunWatch, cutoffUs: number, nowUs: number): Promise<"stale" | "other"> {
