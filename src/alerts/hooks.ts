@@ -1,4 +1,5 @@
 import type { Alert } from "../contract";
+import type { WebhookOutbox } from "../webhooks/outbox";
 
 export type AfterStoreContext = {
   ctx: DurableObjectState;
@@ -6,6 +7,8 @@ export type AfterStoreContext = {
   project: string;
   /** The alerts this call newly stored (never a duplicate of an earlier alert_id). */
   alerts: Alert[];
+  /** This write's share of the webhook outbox (absent: no webhook can match). */
+  webhooks?: WebhookOutbox;
 };
 
 /**
@@ -16,4 +19,6 @@ export type AfterStoreContext = {
  * inside a sync transaction) and throw only to abort the whole insert; async follow-up work
  * (enqueueing, alarms) belongs after the transaction, driven by the outbox rows.
  */
-export function afterStore(_: AfterStoreContext): void {}
+export function afterStore({ alerts, webhooks }: AfterStoreContext): void {
+  if (webhooks) for (const alert of alerts) webhooks.record(alert);
+}

@@ -4,6 +4,8 @@ import { AlertStore } from "./store";
 import { Subscribers } from "./sockets";
 import { SocketSubscription, SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type StoredFilters } from "./types";
 import { Waiters } from "./waiters";
+import { EMPTY_PLAN, type WebhookPlan } from "../webhooks/plan";
+import { armForOutbox, initOutbox, resendDueWebhooks, WebhookOutbox } from "../webhooks/outbox";
 
 /**
  * One per project (`env.PROJECT_ALERTS.getByName(project)`): the only writer of the project's
@@ -21,13 +23,28 @@ export class ProjectAlerts extends DurableObject<Env> {
     this.subscribers = new Subscribers(ctx, this.store);
     // Answered by the runtime without waking a hibernating object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    initOutbox(ctx.storage.sql);
+    // Deliveries left unsent by a crash between their write and their alarm get one now.
+    void ctx.blockConcurrencyWhile(() => armForOutbox(ctx.storage));
   }
 
-  async createAlerts(project: string, inputs: AlertInput[]): Promise<Alert[]> {
-    const { all, created } = this.store.insert(project, inputs, Date.now() * 1000);
+  /**
+   * `plan`: the project's webhook targets, read from D1 by the Worker. Each new alert's deliveries
+   * go to the outbox in the same transaction, then to the queue; the alarm re-sends what is left.
+   */
+  async createAlerts(project: string, inputs: AlertInput[], plan: WebhookPlan = EMPTY_PLAN): Promise<Alert[]> {
+    const webhooks = await WebhookOutbox.open(this.ctx.storage, plan);
+    const { all, created } = this.store.insert(project, inputs, Date.now() * 1000, webhooks);
     this.waiters.notify(created);
     this.subscribers.publish(created);
+    // No await since the insert: `send` arms the alarm in the same write as the outbox rows.
+    await webhooks.send(this.env.WEBHOOK_QUEUE);
     return all;
+  }
+
+  /** The one alarm. Webhook re-sends lower it to their next due time and never raise it. */
+  async alarm() {
+    await resendDueWebhooks(this.ctx.storage, this.env.WEBHOOK_QUEUE);
   }
 
   async queryAlerts(filters: AlertQueryFilters): Promise<AlertPage> {

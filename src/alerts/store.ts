@@ -1,4 +1,5 @@
 import { LEVEL_RANK, formatTimestamp, parseTimestamp, type Alert, type AlertCounts, type AlertPage, type AlertLevel } from "../contract";
+import type { WebhookOutbox } from "../webhooks/outbox";
 import { afterStore } from "./hooks";
 import type { AlertInput, AlertQueryFilters, StoredFilters } from "./types";
 
@@ -106,7 +107,7 @@ export class AlertStore {
    * this batch) yields the stored alert. Returns every input's alert in input order, and those
    * newly stored. `nowUs` stamps inputs without a timestamp.
    */
-  insert(project: string, inputs: AlertInput[], nowUs: number): { all: Alert[]; created: StoredAlert[] } {
+  insert(project: string, inputs: AlertInput[], nowUs: number, webhooks?: WebhookOutbox): { all: Alert[]; created: StoredAlert[] } {
     return this.ctx.storage.transactionSync(() => {
       if (this.project !== project) {
         this.project = project;
@@ -153,7 +154,7 @@ export class AlertStore {
       if (seq !== this.lastSeq) this.setMeta("last_seq", String(seq));
       // Same transaction as the insert: whatever afterStore writes commits or rolls back with
       // the alerts (the webhook outbox relies on this).
-      if (created.length) afterStore({ ctx: this.ctx, env: this.env, project, alerts: created.map((c) => c.alert) });
+      if (created.length) afterStore({ ctx: this.ctx, env: this.env, project, alerts: created.map((c) => c.alert), webhooks });
       this.lastSeq = seq;
       return { all, created };
     });

@@ -7,6 +7,7 @@ import { badRequest } from "../errors";
 import { alertsStub } from "./alerts-bridge";
 import type { Svc } from "./context";
 import { runNotFound } from "./runs";
+import { loadWebhookPlan } from "../webhooks/plan";
 
 // The one place that turns REST/Trackio/MCP alert calls into ProjectAlerts RPC: runs are resolved
 // against D1 here, so the Durable Object never reads D1.
@@ -66,7 +67,9 @@ export async function createAlerts(
       timestamp: a.timestamp ?? null,
     });
   }
-  return alertsStub(s.env, project).createAlerts(project, resolved);
+  // The object records each new alert's webhook deliveries in the same write as the alert.
+  const plan = await loadWebhookPlan(s.env.DB, project, resolved.map((a) => a.run_id));
+  return alertsStub(s.env, project).createAlerts(project, resolved, plan);
 }
 
 function sinceMicros(since: string | undefined): number | undefined {

@@ -49,8 +49,10 @@ export class WebhookOutbox {
     private readonly alarmAt: number | null,
   ) {}
 
+  /** Reads the current alarm (unless nothing can match), so that `send` can lower it without an await. */
   static async open(storage: DurableObjectStorage, plan: WebhookPlan): Promise<WebhookOutbox> {
-    return new WebhookOutbox(storage, plan, await storage.getAlarm());
+    const none = plan.subscriptions.length === 0 && Object.keys(plan.runs).length === 0;
+    return new WebhookOutbox(storage, plan, none ? null : await storage.getAlarm());
   }
 
   /** Synchronous, for use inside the alert's transaction. Returns the deliveries recorded. */

@@ -6,7 +6,11 @@ import type { WebhookJob } from "../../src/webhooks/job";
 
 export type Captured = { url: string; method: string; headers: Record<string, string>; body: string; redirect: string | undefined };
 
-type Reply = Response | Error | ((call: Captured) => Response | Error);
+/** A response to build per call: a Response made in one request's context cannot be read in another's. */
+export type ReplySpec = { body: BodyInit | null; init: ResponseInit };
+export const reply = (body: BodyInit | null = "ok", init: ResponseInit = {}): ReplySpec => ({ body, init });
+
+type Reply = ReplySpec | Error | ((call: Captured) => ReplySpec | Error);
 
 /**
  * Intercepts outbound fetch (the queue handler runs in the test isolate). Each call takes the next
@@ -24,10 +28,10 @@ export function mockFetch(...replies: Reply[]) {
       redirect: init?.redirect,
     };
     calls.push(call);
-    const r = replies[Math.min(calls.length - 1, replies.length - 1)] ?? new Response("ok");
+    const r = replies[Math.min(calls.length - 1, replies.length - 1)] ?? reply();
     const value = typeof r === "function" ? r(call) : r;
     if (value instanceof Error) throw value;
-    return value.clone();
+    return new Response(value.body, value.init);
   });
   return { calls, restore: () => spy.mockRestore() };
 }

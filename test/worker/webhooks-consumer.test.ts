@@ -1,6 +1,6 @@
 import { afterEach, describe, it } from "vitest";
 import { api, uniqueProject } from "../helpers/api";
-import { makeJob, mockFetch, runQueue } from "../helpers/webhooks";
+import { makeJob, mockFetch, reply, runQueue } from "../helpers/webhooks";
 
 const Q = "trackflare-webhooks";
 const DLQ = "trackflare-webhooks-dlq";
@@ -33,7 +33,7 @@ async function delivery(p: string, id: string) {
 describe("webhook consumer decisions", () => {
   it("acks a 200 and logs the delivery as delivered after one attempt", async ({ expect }) => {
     const { p, job } = await subscribed();
-    const m = replies(new Response("ok"));
+    const m = replies(reply("ok"));
     const r = await runQueue(Q, [{ id: "m1", body: job }]);
     expect(r.explicitAcks).toEqual(["m1"]);
     expect(r.retryMessages).toEqual([]);
@@ -52,7 +52,7 @@ describe("webhook consumer decisions", () => {
 
   it("retries a 500 with a short backoff and logs it pending with the status", async ({ expect }) => {
     const { p, job } = await subscribed();
-    replies(new Response("boom", { status: 500 }));
+    replies(reply("boom", { status: 500 }));
     const r = await runQueue(Q, [{ id: "m1", body: job, attempts: 2 }]);
     expect(r.retryMessages).toEqual([{ msgId: "m1" }]);
     expect(r.explicitAcks).toEqual([]);
@@ -64,7 +64,7 @@ describe("webhook consumer decisions", () => {
 
   it("backs off to minutes after the quick retries", async ({ expect }) => {
     const { job } = await subscribed();
-    replies(new Response("down", { status: 503 }));
+    replies(reply("down", { status: 503 }));
     const r = await runQueue(Q, [{ id: "m4", body: job, attempts: 4 }]);
     expect(r.delays.m4).toBeGreaterThanOrEqual(240);
     expect(r.delays.m4).toBeLessThanOrEqual(360);
@@ -72,7 +72,7 @@ describe("webhook consumer decisions", () => {
 
   it("waits at least Slack's Retry-After on a 429", async ({ expect }) => {
     const { p, job } = await subscribed("https://hooks.slack.com/services/T1/B1/secret-token");
-    replies(new Response("rate_limited", { status: 429, headers: { "retry-after": "120" } }));
+    replies(reply("rate_limited", { status: 429, headers: { "retry-after": "120" } }));
     const r = await runQueue(Q, [{ id: "s1", body: job }]);
     expect(job.kind).toBe("slack");
     expect(r.retryMessages).toEqual([{ msgId: "s1" }]);
@@ -85,7 +85,7 @@ describe("webhook consumer decisions", () => {
 
   it("waits Discord's retry_after from the 429 JSON body", async ({ expect }) => {
     const { job } = await subscribed("https://discord.com/api/webhooks/42/tok");
-    replies(new Response(JSON.stringify({ message: "You are being rate limited.", retry_after: 64.57, global: false }), { status: 429, headers: { "content-type": "application/json" } }));
+    replies(reply(JSON.stringify({ message: "You are being rate limited.", retry_after: 64.57, global: false }), { status: 429, headers: { "content-type": "application/json" } }));
     const r = await runQueue(Q, [{ id: "d1", body: job }]);
     expect(r.retryMessages).toEqual([{ msgId: "d1" }]);
     expect(r.delays.d1).toBe(65);
@@ -93,7 +93,7 @@ describe("webhook consumer decisions", () => {
 
   it("fails a generic 404 without retrying, and keeps the subscription", async ({ expect }) => {
     const { p, hook, job } = await subscribed();
-    replies(new Response("nope", { status: 404 }));
+    replies(reply("nope", { status: 404 }));
     const r = await runQueue(Q, [{ id: "n1", body: job }]);
     expect(r.explicitAcks).toEqual(["n1"]);
     expect(r.retryMessages).toEqual([]);
@@ -104,7 +104,7 @@ describe("webhook consumer decisions", () => {
 
   it("disables a Discord subscription that answers 404, and fails its later deliveries without sending", async ({ expect }) => {
     const { p, hook, job } = await subscribed("https://discordapp.com/api/webhooks/42/deleted");
-    const m = replies(new Response(JSON.stringify({ message: "Unknown Webhook", code: 10015 }), { status: 404 }));
+    const m = replies(reply(JSON.stringify({ message: "Unknown Webhook", code: 10015 }), { status: 404 }));
     const r = await runQueue(Q, [{ id: "d404", body: job }]);
     expect(r.explicitAcks).toEqual(["d404"]);
     expect(await delivery(p, job.delivery_id)).toMatchObject({ status: "failed", last_status: 404 });
@@ -138,7 +138,7 @@ describe("webhook consumer decisions", () => {
   });
 
   it("acks a malformed job without sending anything", async ({ expect }) => {
-    const m = replies(new Response("ok"));
+    const m = replies(reply("ok"));
     const r = await runQueue(Q, [
       { id: "bad1", body: { hello: "world" } },
       { id: "bad2", body: "not even an object" },
@@ -152,7 +152,7 @@ describe("webhook consumer decisions", () => {
   it("decides per message: one failure does not retry the batch", async ({ expect }) => {
     const a = await subscribed("https://a.example/hook");
     const b = await subscribed("https://b.example/hook");
-    replies((call) => new Response(null, { status: call.url.startsWith("https://a.example") ? 200 : 502 }));
+    replies((call) => reply(null, { status: call.url.startsWith("https://a.example") ? 200 : 502 }));
     const r = await runQueue(Q, [
       { id: "ok", body: a.job },
       { id: "fail", body: b.job },
@@ -163,7 +163,7 @@ describe("webhook consumer decisions", () => {
 
   it("does not re-send a delivery the log already holds as delivered (a duplicate message)", async ({ expect }) => {
     const { job } = await subscribed();
-    const m = replies(new Response("ok"));
+    const m = replies(reply("ok"));
     await runQueue(Q, [{ id: "once", body: job }]);
     const again = await runQueue(Q, [{ id: "once-dup", body: job }]);
     expect(again.explicitAcks).toEqual(["once-dup"]);
@@ -172,7 +172,7 @@ describe("webhook consumer decisions", () => {
 
   it("does not follow redirects and fails the delivery", async ({ expect }) => {
     const { p, job } = await subscribed();
-    const m = replies(new Response(null, { status: 302, headers: { location: "http://169.254.169.254/latest/meta-data" } }));
+    const m = replies(reply(null, { status: 302, headers: { location: "http://169.254.169.254/latest/meta-data" } }));
     const r = await runQueue(Q, [{ id: "r1", body: job }]);
     expect(r.explicitAcks).toEqual(["r1"]);
     expect(m.calls).toHaveLength(1);
@@ -182,7 +182,7 @@ describe("webhook consumer decisions", () => {
 
   it("refuses to send to an unsafe URL that reached the queue (a run's webhook_url is not checked at init)", async ({ expect }) => {
     const { p } = await subscribed();
-    const m = replies(new Response("ok"));
+    const m = replies(reply("ok"));
     const job = makeJob({ project: p, url: "https://169.254.169.254/latest/meta-data" });
     const r = await runQueue(Q, [{ id: "x", body: job }]);
     expect(r.explicitAcks).toEqual(["x"]);
@@ -193,7 +193,7 @@ describe("webhook consumer decisions", () => {
   it("fails a subscription's delivery once the subscription is deleted", async ({ expect }) => {
     const { p, hook, job } = await subscribed();
     expect((await api("DELETE", `/v1/projects/${p}/webhooks/${hook.id}`)).status).toBe(200);
-    const m = replies(new Response("ok"));
+    const m = replies(reply("ok"));
     const r = await runQueue(Q, [{ id: "gone", body: job }]);
     expect(r.explicitAcks).toEqual(["gone"]);
     expect(m.calls).toHaveLength(0);
@@ -202,7 +202,7 @@ describe("webhook consumer decisions", () => {
 
   it("records a dead-lettered delivery as failed, keeping its last error, and never undoes a delivery", async ({ expect }) => {
     const { p, job } = await subscribed();
-    replies(new Response("down", { status: 503 }));
+    replies(reply("down", { status: 503 }));
     await runQueue(Q, [{ id: "last", body: job, attempts: 6 }]);
     const dl = await runQueue(DLQ, [{ id: "last", body: job }]);
     expect(dl.explicitAcks).toEqual(["last"]);
@@ -210,7 +210,7 @@ describe("webhook consumer decisions", () => {
 
     const done = makeJob({ project: p, webhook_id: job.webhook_id, url: job.url });
     restore!();
-    replies(new Response("ok"));
+    replies(reply("ok"));
     await runQueue(Q, [{ id: "done", body: done }]);
     await runQueue(DLQ, [{ id: "done", body: done }]);
     expect(await delivery(p, done.delivery_id)).toMatchObject({ status: "delivered" });

@@ -2,7 +2,7 @@ import { afterEach, describe, it } from "vitest";
 import type { WebhookKind } from "../../src/contract";
 import { payloadBody } from "../../src/webhooks/payloads";
 import { api, uniqueProject } from "../helpers/api";
-import { makeJob, mockFetch, runQueue, verifyStandardWebhook } from "../helpers/webhooks";
+import { makeJob, mockFetch, reply, runQueue, verifyStandardWebhook } from "../helpers/webhooks";
 import golden from "./fixtures/webhook-payloads.golden.json";
 
 type Case = (typeof golden.cases)[number];
@@ -38,7 +38,7 @@ describe("webhook payloads", () => {
 
   it("sends each format, as the consumer POSTs it, with the golden body and the right headers", async ({ expect }) => {
     const c = golden.cases[0];
-    const m = mockFetch(new Response("ok"));
+    const m = mockFetch(reply("ok"));
     restore = m.restore;
     const jobs = KINDS.map((kind) => makeJob({ kind, url: URLS[kind], project: c.project, alert: alertOf(c) }));
     const result = await runQueue("trackflare-webhooks", jobs.map((j, i) => ({ id: `m${i}`, body: j })));
@@ -62,7 +62,7 @@ describe("webhook payloads", () => {
     const secret: string = created.json.secret;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
 
-    const m = mockFetch(new Response(null, { status: 204 }));
+    const m = mockFetch(reply(null, { status: 204 }));
     restore = m.restore;
     const job = makeJob({ project: p, webhook_id: created.json.id, url: "https://receiver.example/signed" });
     await runQueue("trackflare-webhooks", [{ id: "s1", body: job }]);
@@ -87,7 +87,7 @@ describe("webhook payloads", () => {
   });
 
   it("sends a run's own generic webhook (no secret) with webhook-id and timestamp but no signature", async ({ expect }) => {
-    const m = mockFetch(new Response("ok"));
+    const m = mockFetch(reply("ok"));
     restore = m.restore;
     const job = makeJob();
     await runQueue("trackflare-webhooks", [{ id: "u1", body: job }]);
