@@ -35,8 +35,20 @@ export async function createRun(call, project, body) {
   return ok(call("POST", `/v1/projects/${project}/runs`, body), "run creation");
 }
 
+/**
+ * Appends entries, retrying 5xx and network errors (a dev server reloading answers 503 for a
+ * moment). Entries carry log_ids, so a retried batch that did land is not stored twice.
+ */
 export async function logBatch(call, project, runId, logs) {
-  return ok(call("POST", `/v1/projects/${project}/runs/${runId}/logs`, { logs }), "logs");
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await call("POST", `/v1/projects/${project}/runs/${runId}/logs`, { logs });
+      if (r.status < 500 || attempt === 6) return ok(Promise.resolve(r), "logs");
+    } catch (err) {
+      if (attempt === 6) throw err;
+    }
+    await new Promise((res) => setTimeout(res, 250 * 2 ** attempt));
+  }
 }
 
 /** Deterministic noise so screenshots and assertions do not change between runs. */
@@ -74,9 +86,9 @@ export async function seedSweep(call, project, { steps = 300, runs: specs } = {}
       const loss = 2.5 * Math.exp(-rate * step) + 0.15 + 0.08 * rnd();
       const metrics = { "train/loss": loss, "train/acc": Math.min(1, 1 - loss / 2.8 + 0.02 * rnd()), "system/lr": spec.config.lr * Math.min(1, (step + 1) / 100) };
       if (step % 10 === 0) Object.assign(metrics, { "eval/loss": loss + 0.1 + 0.03 * rnd(), "eval/acc": Math.min(1, 0.95 - loss / 3 + 0.01 * rnd()) });
-      logs.push({ step, metrics, timestamp: tsAt(startMs, step) });
+      logs.push({ step, metrics, timestamp: tsAt(startMs, step), log_id: `s${step}` });
     }
-    logs.push({ step: steps, metrics: { "final/score": 0.7 + 0.1 * i }, timestamp: tsAt(startMs, steps) });
+    logs.push({ step: steps, metrics: { "final/score": 0.7 + 0.1 * i }, timestamp: tsAt(startMs, steps), log_id: "final" });
     await logBatch(call, project, run.id, logs);
     if (spec.finish) await ok(call("POST", `/v1/projects/${project}/runs/${run.id}/finish`, { status: spec.finish }), "finish");
     out.push(run);
@@ -99,7 +111,7 @@ export async function seedLongRun(call, project, { points = 1_000_000, batch = 5
       const logs = [];
       for (let step = from; step < Math.min(points, from + batch); step++) {
         const v = step % 100_000 === 50_000 ? 10 : 1 / Math.sqrt(1 + step / 1000) + 0.01 * Math.sin(step / 50);
-        logs.push({ step, metrics: { [metric]: v }, timestamp: new Date(startMs + step * 10).toISOString() });
+        logs.push({ step, metrics: { [metric]: v }, timestamp: new Date(startMs + step * 10).toISOString(), log_id: `s${step}` });
       }
       await logBatch(call, project, run.id, logs);
     }

@@ -48,6 +48,7 @@ export class MetricChart {
     const tables: uPlot.AlignedData[] = [];
     const series: uPlot.Series[] = [{ label: xLabel(s.x) }];
     let count = 0;
+    let yMax = -Infinity;
     for (const r of withData) {
       const [xs, raw] = xyPairs(r.points, s.x, r.xMetric);
       const ys = s.log ? raw.map((v) => (v !== null && v > 0 ? v : null)) : raw;
@@ -62,11 +63,14 @@ export class MetricChart {
       }
       tables.push(cols as uPlot.AlignedData);
       count += xs.length;
+      for (const v of ys) if (v !== null && v > yMax) yMax = v;
     }
     const data: uPlot.AlignedData = tables.length === 0 ? [[]] : tables.length === 1 ? tables[0] : uPlot.join(tables);
     this.el.dataset.runs = String(withData.length);
     this.el.dataset.points = String(count);
     this.el.dataset.series = String(series.length - 1);
+    // What the tests read: the largest value drawn (a spike must survive downsampling).
+    this.el.dataset.ymax = Number.isFinite(yMax) ? String(yMax) : "";
     if (!window) {
       const xs = data[0];
       this.full = xs.length ? [xs[0], xs[xs.length - 1]] : null;
