@@ -14,7 +14,7 @@ const MAX_WORDS = new Set([
 export function guessMode(metric: string): Mode {
   const words = metric.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   for (const w of words) {
-    if (MAX_WORDS.has(w) || w.startsWith("accura") || /^top\d+(acc)?$/.test(w) || /^(f1|rouge|bleu|map|hit|ndcg)\d*$/.test(w)) return "max";
+    if (MAX_WORDS.has(w) || w.startsWith("accura") || /^top\d+(acc)?$/.test(w) || /^(f1|rouge|bleu|map|hits?|ndcg)[0-9a-z]{0,2}$/.test(w)) return "max";
   }
   return "min";
 }

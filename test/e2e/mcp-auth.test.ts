@@ -65,6 +65,16 @@ describe("MCP auth", () => {
     expect(get.headers.get("allow")).toBe("POST");
   });
 
+  it("refuses a body over 1 MB with 413 before parsing it", async ({ expect }) => {
+    const res = await fetch(`${baseUrl()}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${inject("adminToken")}` },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "log_alert", arguments: { project: mine, title: "x".repeat(2_000_000) } } }),
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("payload_too_large");
+  });
+
   it("hides projects outside a key's list exactly like missing ones", async ({ expect }) => {
     expect((await call(client, "get_all_projects")).result).toEqual([mine]);
     for (const [name, args] of [
