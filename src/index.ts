@@ -12,7 +12,11 @@ import { alertCounts } from "./routes/alert-counts";
 import { alerts } from "./routes/alerts";
 import { keys } from "./routes/keys";
 import { projects } from "./routes/projects";
+import { rules } from "./routes/rules";
 import { runs } from "./routes/runs";
+import { settings } from "./routes/settings";
+import { onIngest } from "./services/logs";
+import { evaluateRulesOnIngest } from "./services/rules";
 import { trackio } from "./trackio/routes";
 import { webhooks } from "./routes/webhooks";
 import { handleDeadLetters } from "./webhooks/dlq";
@@ -20,6 +24,9 @@ import { handleWebhookBatch } from "./webhooks/consumer";
 import { DEAD_LETTER_QUEUE_NAME } from "./webhooks/job";
 
 export { ProjectAlerts } from "./alerts/project-alerts";
+
+// Every stored log batch goes through the project's alert rules and built-in detectors.
+onIngest(evaluateRulesOnIngest);
 
 const v1 = createRouter()
   .use(requireAuth)
@@ -29,7 +36,9 @@ const v1 = createRouter()
   .route("/projects/:project", runs)
   .route("/projects/:project/alerts", alerts)
   .route("/projects/:project/alert-counts", alertCounts)
-  .route("/projects/:project/webhooks", webhooks);
+  .route("/projects/:project/webhooks", webhooks)
+  .route("/projects/:project/rules", rules)
+  .route("/projects/:project/settings", settings);
 
 export const app = createRouter()
   .get("/health", (c) => c.json({ ok: true }))

@@ -6,6 +6,9 @@ import { SocketSubscription, SUBSCRIPTION_HEADER, type AlertInput, type AlertQue
 import { Waiters } from "./waiters";
 import { EMPTY_PLAN, type WebhookPlan } from "../webhooks/plan";
 import { armForOutbox, initOutbox, resendDueWebhooks, WebhookOutbox } from "../webhooks/outbox";
+import type { ProjectSettings, Rule } from "../contract";
+import type { RuleEntry } from "../rules/engine";
+import { ProjectRules, type EvaluatedRun, type PutRuleResult } from "../rules/project-rules";
 
 /**
  * One per project (`env.PROJECT_ALERTS.getByName(project)`): the only writer of the project's
@@ -16,6 +19,8 @@ export class ProjectAlerts extends DurableObject<Env> {
   private readonly store: AlertStore;
   private readonly subscribers: Subscribers;
   private readonly waiters = new Waiters();
+  /** Alert rules, built-in detectors and the stale watch (src/rules); their alerts go through createAlerts. */
+  private readonly rules: ProjectRules;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -26,6 +31,8 @@ export class ProjectAlerts extends DurableObject<Env> {
     initOutbox(ctx.storage.sql);
     // Deliveries left unsent by a crash between their write and their alarm get one now.
     void ctx.blockConcurrencyWhile(() => armForOutbox(ctx.storage));
+    this.rules = new ProjectRules(ctx, env, (project, inputs, plan) => this.createAlerts(project, inputs, plan));
+    void ctx.blockConcurrencyWhile(() => this.rules.arm());
   }
 
   /**
@@ -42,9 +49,35 @@ export class ProjectAlerts extends DurableObject<Env> {
     return all;
   }
 
-  /** The one alarm. Webhook re-sends lower it to their next due time and never raise it. */
+  /** The one alarm, shared: webhook re-sends and stale checks each lower it to their next due time, never raise it. */
   async alarm() {
     await resendDueWebhooks(this.ctx.storage, this.env.WEBHOOK_QUEUE);
+    await this.rules.alarm();
+  }
+
+  /** One stored log batch through the rules and detectors; returns the alerts it raised. */
+  async evaluate(project: string, run: EvaluatedRun, entries: RuleEntry[]): Promise<Alert[]> {
+    return this.rules.evaluate(project, run, entries);
+  }
+
+  async putRule(project: string, rule: Omit<Rule, "created_at">): Promise<PutRuleResult> {
+    return this.rules.put(project, rule);
+  }
+
+  async listRules(): Promise<Rule[]> {
+    return this.rules.list();
+  }
+
+  async getRule(id: string): Promise<Rule | null> {
+    return this.rules.get(id);
+  }
+
+  async removeRule(id: string): Promise<boolean> {
+    return this.rules.remove(id);
+  }
+
+  async configureRules(project: string, settings: ProjectSettings): Promise<void> {
+    await this.rules.configure(project, settings);
   }
 
   async queryAlerts(filters: AlertQueryFilters): Promise<AlertPage> {
@@ -79,10 +112,12 @@ export class ProjectAlerts extends DurableObject<Env> {
   }
 
   async deleteRunAlerts(runId: string): Promise<number> {
+    this.rules.forgetRun(runId);
     return this.store.deleteRun(runId);
   }
 
   async renameRunAlerts(runId: string, name: string): Promise<number> {
+    this.rules.renameRun(runId, name);
     return this.store.renameRun(runId, name);
   }
 
