@@ -30,18 +30,14 @@ const camel = (s: string) => s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpp
 
 /**
  * citty accepts any flag (node:util parseArgs with strict: false), so a typo such as `--proejct`
- * would be ignored silently. Every leaf command checks its raw arguments against what it
- * declares, and that string flags have values.
+ * would be ignored silently, or reported as a missing `--project`. main.ts checks the raw
+ * arguments against what the command declares before citty parses them.
  */
-function checkArgs(name: string, argsDef: ArgsDef, ctx: CommandContext<ArgsDef>) {
+export function checkFlags(name: string, argsDef: ArgsDef, rawArgs: readonly string[]) {
   const known = new Set<string>();
   const booleans = new Set<string>();
-  let positionals = 0;
   for (const [key, def] of Object.entries(argsDef)) {
-    if (def.type === "positional") {
-      positionals++;
-      continue;
-    }
+    if (def.type === "positional") continue;
     const aliases = [(def as { alias?: string | string[] }).alias ?? []].flat();
     for (const n of [key, kebab(key), camel(key), ...aliases]) {
       known.add(n);
@@ -51,16 +47,22 @@ function checkArgs(name: string, argsDef: ArgsDef, ctx: CommandContext<ArgsDef>)
       }
     }
   }
-  for (let i = 0; i < ctx.rawArgs.length; i++) {
-    const tok = ctx.rawArgs[i];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const tok = rawArgs[i];
     if (tok === "--") break;
     if (!tok.startsWith("-") || /^-\d/.test(tok)) continue;
     const flag = tok.replace(/^--?/, "").split("=")[0];
     if (!known.has(flag)) throw new UsageError(`Unknown option '${tok.split("=")[0]}' for '${name}'. Run '${name} --help' for its options.`);
     if (!booleans.has(flag) && !flag.startsWith("no-") && !tok.includes("=")) i++; // skip the value
   }
+}
+
+/** After parsing: string flags need values, and no stray positional arguments. */
+function checkParsed(name: string, argsDef: ArgsDef, ctx: CommandContext<ArgsDef>) {
+  let positionals = 0;
   for (const [key, def] of Object.entries(argsDef)) {
-    if (def.type === "string" && ctx.args[key] === "") throw new UsageError(`Option '--${kebab(key)}' needs a value`);
+    if (def.type === "positional") positionals++;
+    else if (def.type === "string" && ctx.args[key] === "") throw new UsageError(`Option '--${kebab(key)}' needs a value`);
   }
   const extra = ctx.args._.slice(positionals);
   if (extra.length) throw new UsageError(`Unexpected argument '${extra[0]}' for '${name}'. Run '${name} --help' for usage.`);
@@ -79,7 +81,7 @@ export function leaf<const T extends ArgsDef>(def: {
     meta: { name: def.name.split(" ").pop(), description: def.description },
     args,
     async run(ctx) {
-      checkArgs(`trackflare ${def.name}`, args, ctx as unknown as CommandContext<ArgsDef>);
+      checkParsed(`trackflare ${def.name}`, args, ctx as unknown as CommandContext<ArgsDef>);
       await def.run(ctx);
     },
   });

@@ -1,7 +1,7 @@
-import { renderUsage, runCommand, type CommandDef } from "citty";
+import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import { APIError, TrackflareError } from "../errors";
-import { GLOBAL_BOOLEAN_FLAGS, GLOBAL_VALUE_FLAGS, UsageError } from "./_args";
+import { checkFlags, GLOBAL_BOOLEAN_FLAGS, GLOBAL_VALUE_FLAGS, UsageError } from "./_args";
 import { get } from "./commands/get";
 import { keys } from "./commands/keys";
 import { list } from "./commands/list";
@@ -83,6 +83,8 @@ async function main(argv: string[]) {
       const name = ["trackflare", ...path].join(" ");
       throw new UsageError(next ? `Unknown command '${next}' for '${name}'. Expected one of: ${choices}` : `'${name}' needs a command: ${choices}. Run '${name} --help'.`);
     }
+    const rest = args.slice(args.indexOf(path[path.length - 1]) + 1);
+    checkFlags(["trackflare", ...path].join(" "), (await cmd.args) as ArgsDef, rest);
     await runCommand(root, { rawArgs: args });
   } catch (err) {
     if (!(err instanceof TrackflareError || err instanceof UsageError || err instanceof APIError) && process.env.TRACKFLARE_DEBUG) console.error(err);
