@@ -35,28 +35,30 @@ function* frames(alerts: Alert[]): Generator<Alert[]> {
 /**
  * The object's WebSocket subscribers, accepted through the hibernation API. Each socket's
  * filters and cursor live in its attachment; the map below is only a cache of those, rebuilt
- * after the object wakes from hibernation on a fresh instance.
+ * after the object wakes from hibernation on a fresh instance. The attachment's cursor is where
+ * the socket went live and is not rewritten per push: live frames follow it in cursor order, and
+ * rewriting 100 attachments per alert would cost more than the push itself.
  */
 export class Subscribers {
-  private readonly metaCache = new WeakMap<WebSocket, SocketMeta>();
+  private readonly cache = new WeakMap<WebSocket, { meta: SocketMeta; key: string }>();
   private queued: StoredAlert[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlushMs = 0;
 
   constructor(private readonly ctx: DurableObjectState, private readonly store: AlertStore) {}
 
-  private meta(ws: WebSocket): SocketMeta | null {
-    const cached = this.metaCache.get(ws);
+  private entry(ws: WebSocket): { meta: SocketMeta; key: string } | null {
+    const cached = this.cache.get(ws);
     if (cached) return cached;
     const parsed = SocketMeta.safeParse(ws.deserializeAttachment());
     if (!parsed.success) return null;
-    this.metaCache.set(ws, parsed.data);
-    return parsed.data;
+    return this.remember(ws, parsed.data);
   }
 
-  private setMeta(ws: WebSocket, meta: SocketMeta) {
-    ws.serializeAttachment(meta);
-    this.metaCache.set(ws, meta);
+  private remember(ws: WebSocket, meta: SocketMeta) {
+    const entry = { meta, key: JSON.stringify(meta.filters) };
+    this.cache.set(ws, entry);
+    return entry;
   }
 
   /**
@@ -81,7 +83,9 @@ export class Subscribers {
     }
     // Nothing else matches up to the newest alert, so the socket is live from there.
     cursor = Math.max(cursor, this.store.cursor);
-    this.setMeta(server, { filters: sub.filters, cursor });
+    const meta: SocketMeta = { filters: sub.filters, cursor };
+    server.serializeAttachment(meta);
+    this.remember(server, meta);
     send(server, { type: "ready", cursor });
     return client;
   }
@@ -100,24 +104,37 @@ export class Subscribers {
       }, wait);
   }
 
+  /** The frames of a live batch for one subscriber, encoded. */
+  private encode(batch: StoredAlert[], meta: SocketMeta, top: number): string[] {
+    // `> meta.cursor`: a socket that connected after these were stored already got them in its replay.
+    const mine = batch.filter((c) => c.alert.cursor > meta.cursor && matches(c.alert, c.us, meta.filters)).map((c) => c.alert);
+    const out = [...frames(mine)];
+    // The last frame's cursor is the batch's newest, matching or not: resuming from it skips nothing.
+    return out.map((frame, i) =>
+      JSON.stringify({ type: "alerts", alerts: frame, cursor: i === out.length - 1 ? top : frame[frame.length - 1].cursor, replay: false } satisfies AlertSocketMessage),
+    );
+  }
+
   private flush() {
     const batch = this.queued;
     this.queued = [];
     this.lastFlushMs = Date.now();
     if (!batch.length) return;
+    const first = batch[0].alert.cursor;
     const top = batch[batch.length - 1].alert.cursor;
+    // Subscribers with the same filters get the same frames: each distinct set is encoded once.
+    const encoded = new Map<string, string[]>();
     for (const ws of this.ctx.getWebSockets()) {
-      const meta = this.meta(ws);
-      if (!meta || meta.cursor >= top) continue;
-      // `> meta.cursor`: a socket that connected after these were stored already got them in its replay.
-      const mine = batch.filter((c) => c.alert.cursor > meta.cursor && matches(c.alert, c.us, meta.filters)).map((c) => c.alert);
+      const entry = this.entry(ws);
+      if (!entry || entry.meta.cursor >= top) continue;
+      const shared = entry.meta.cursor < first;
+      let texts = shared ? encoded.get(entry.key) : undefined;
+      if (!texts) {
+        texts = this.encode(batch, entry.meta, top);
+        if (shared) encoded.set(entry.key, texts);
+      }
       try {
-        const out = [...frames(mine)];
-        // The last frame's cursor is the batch's newest, matching or not: resuming from it skips nothing.
-        out.forEach((frame, i) =>
-          send(ws, { type: "alerts", alerts: frame, cursor: i === out.length - 1 ? top : frame[frame.length - 1].cursor, replay: false }),
-        );
-        if (mine.length) this.setMeta(ws, { ...meta, cursor: top });
+        for (const t of texts) ws.send(t);
       } catch {
         // A socket closing under us: its client resumes from the cursor it last received.
       }
@@ -126,7 +143,7 @@ export class Subscribers {
 
   /** Reciprocates a close; 1005/1006/1015 are reserved and cannot be sent back. */
   closed(ws: WebSocket, code: number, reason: string) {
-    this.metaCache.delete(ws);
+    this.cache.delete(ws);
     try {
       ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, reason);
     } catch {

@@ -44,7 +44,7 @@ export type AlertQueryFilters = StoredFilters & {
  */
 export const SocketMeta = z.object({
   filters: StoredFilters,
-  /** The highest cursor this socket has been sent (or skipped past). */
+  /** Where the socket went live, after its replay; live frames follow it in cursor order. */
   cursor: z.number().int(),
 });
 export type SocketMeta = z.infer<typeof SocketMeta>;
