@@ -22,9 +22,10 @@ export class APIError extends TrackflareError {
 
   /** The message plus the first field-level details, which name the offending field. */
   describe(): string {
-    if (!this.details?.length) return this.message;
-    const parts = this.details.slice(0, 5).map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
-    return `${this.message} (${parts.join("; ")})`;
+    const parts = (this.details ?? []).slice(0, 5).map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
+    // The server's message often quotes its first detail already.
+    const missing = parts.filter((p) => !this.message.includes(p));
+    return missing.length ? `${this.message} (${missing.join("; ")})` : this.message;
   }
 
   static fromResponse(status: number, body: unknown): APIError {

@@ -101,8 +101,8 @@ export class Run {
     const batch = Math.max(1, Math.min(opts.maxBatch ?? 1000, Math.floor(maxBuffer / 4)));
     this.flushAt = Math.max(1, opts.flushAt ?? 100);
     const common = { capacity: maxBuffer - batch, maxBatch: batch, flushAt: this.flushAt, warn: (m: string) => this.warn(m) };
-    this.logs = new Sender<LogItem>({ ...common, what: "log entries", send: (b, s) => this.sendLogs(b, s) });
-    this.alerts = new Sender<AlertItem>({ ...common, what: "alerts", maxBatch: Math.min(batch, 1000), send: (b, s) => this.sendAlerts(b, s) });
+    this.logs = new Sender<LogItem>({ ...common, what: "log entries", send: (b, s) => this.sendLogs(b, s), where: stepsOf });
+    this.alerts = new Sender<AlertItem>({ ...common, what: "alerts", maxBatch: Math.min(batch, 1000), send: (b, s) => this.sendAlerts(b, s), where: stepsOf });
     this.timer = setInterval(() => this.tick(), opts.flushIntervalMs ?? 500);
     unref(this.timer);
   }
@@ -375,6 +375,13 @@ export class Run {
     this.warn(message);
   }
 }
+
+const stepsOf = (items: { s?: number; step?: number }[]) => {
+  const steps = items.map((i) => i.s ?? i.step ?? 0);
+  const lo = Math.min(...steps);
+  const hi = Math.max(...steps);
+  return lo === hi ? `at step ${lo}` : `at steps ${lo}–${hi}`;
+};
 
 let lastMicros = 0;
 /** Wall-clock microseconds, strictly increasing: alerts raised in one millisecond keep their order under `since`. */

@@ -13,6 +13,8 @@ export type SenderOptions<T> = {
   /** Drain as soon as this many entries wait (the 0.5 s timer drains the rest). */
   flushAt: number;
   send: (batch: Batch<T>, signal: AbortSignal | undefined) => Promise<void>;
+  /** Where a dropped batch was, for the warning: "at step 17". */
+  where?: (items: T[]) => string;
   warn: (message: string) => void;
 };
 
@@ -71,7 +73,7 @@ export class Sender<T> {
   /** The one warning about entries dropped from a full buffer, with their count. */
   reportDropped(): void {
     const n = this.queue.takeDropped();
-    if (n) this.o.warn(`dropped the ${n} oldest ${this.o.what}: at most ${this.o.capacity} are buffered while the server cannot be reached`);
+    if (n) this.o.warn(`dropped the ${n} oldest ${this.o.what}: at most ${this.o.capacity + this.o.maxBatch} are buffered while the server cannot be reached`);
   }
 
   private finalMode() {
@@ -104,7 +106,9 @@ export class Sender<T> {
           const mid = Math.ceil(batch.items.length / 2);
           this.pending.unshift({ items: batch.items.slice(0, mid) }, { items: batch.items.slice(mid) });
         } else {
-          this.o.warn(`dropped ${batch.items.length} ${batch.items.length === 1 ? this.o.what.replace(/ies$/, "y").replace(/s$/, "") : this.o.what}: ${describe(err)}`);
+          const what = batch.items.length === 1 ? this.o.what.replace(/ies$/, "y").replace(/s$/, "") : this.o.what;
+          const where = this.o.where && batch.items.length ? ` ${this.o.where(batch.items)}` : "";
+          this.o.warn(`dropped ${batch.items.length} ${what}${where}: ${describe(err)}`);
         }
       }
     }
