@@ -128,7 +128,7 @@ export const CreateRule = z
       const t = r[key];
       if (t == null) continue;
       const parsed = parseTemplate(t, fields);
-      if ("error" in parsed) ctx.addIssue({ code: "custom", path: [key], message: `${key}: ${parsed.error}` });
+      if ("error" in parsed) ctx.addIssue({ code: "custom", path: [key], message: parsed.error });
     }
   });
 export type CreateRule = z.input<typeof CreateRule>;
