@@ -84,7 +84,7 @@ export function compareView({ api }: ViewContext, project: string): View {
       (stats.get(s.metric) ?? stats.set(s.metric, new Map()).get(s.metric)!).set(s.run_id, stat);
     }
     body.removeAttribute("aria-busy");
-    body.replaceChildren(configTable(runs), metricsTable(runs, stats));
+    body.replaceChildren(h("section", { class: "compare-section" }, configTable(runs)), h("section", { class: "compare-section" }, metricsTable(runs, stats)));
     void charts.show(runs);
   })().catch((err) => body.replaceChildren(errorBox(err)));
 
