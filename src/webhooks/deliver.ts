@@ -48,8 +48,10 @@ export async function deliver(req: DeliveryRequest): Promise<Outcome> {
     return { kind: "delivered", status };
   }
   if (isTransient(status)) {
-    const retryAfter = status === 429 && req.kind === "discord" ? await discordRetryAfter(res) : (await discard(res), null);
-    return { kind: "retry", status, error: `HTTP ${status}`, retryAfterSeconds: retryAfter ?? parseRetryAfter(res.headers.get("retry-after")) };
+    // Discord's body value is the precise one; its Retry-After header (and Slack's) is whole seconds.
+    const fromBody = status === 429 && req.kind === "discord" ? await discordRetryAfter(res) : null;
+    if (fromBody === null) await discard(res);
+    return { kind: "retry", status, error: `HTTP ${status}`, retryAfterSeconds: fromBody ?? parseRetryAfter(res.headers.get("retry-after")) };
   }
   await discard(res);
   if (status >= 300 && status < 400) return { kind: "failed", status, error: `HTTP ${status}: redirects are not followed`, disable: null };
