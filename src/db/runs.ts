@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Run, RunStatus } from "../contract";
 import { formatTimestamp } from "../contract/time";
 import type { Db } from "./client";
-import { metricLogs, metricNames, metricRollups, runs } from "./schema";
+import { metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
 
@@ -104,6 +104,7 @@ export async function deleteRunRows(db: Db, id: string) {
     db.delete(metricLogs).where(eq(metricLogs.runId, id)),
     db.delete(metricNames).where(eq(metricNames.runId, id)),
     db.delete(metricRollups).where(eq(metricRollups.runId, id)),
+    db.delete(systemMetrics).where(eq(systemMetrics.runId, id)),
     db.delete(runs).where(eq(runs.id, id)),
   ]);
 }

@@ -111,16 +111,22 @@ describe("listing, renaming, finishing and deleting runs", () => {
     expect(summary.json.alert_counts).toEqual({ info: 0, warn: 0, error: 0 });
   });
 
-  it("deletes a run with its logs, names and rollups", async ({ expect }) => {
+  it("deletes a run with its logs, names, rollups and system metrics", async ({ expect }) => {
     const p = uniqueProject();
     const run = await createRun(p, { name: "gone" });
     await logEntries(p, run.id, [{ metrics: { loss: 1 } }, { metrics: { loss: 2 } }]);
+    const sys = await api("POST", "/api/bulk_log_system", {
+      body: { kwargs: { logs: [{ project: p, run: "gone", run_id: run.id, metrics: { "gpu/0/temp": 60 }, timestamp: "2026-11-28T10:00:00+00:00", log_id: "s1" }] } },
+    });
+    expect(sys.status).toBe(200);
+    const { env } = await import("cloudflare:workers");
+    const before = await env.DB.prepare(`SELECT count(*) AS n FROM system_metrics WHERE run_id = ?1`).bind(run.id).first<{ n: number }>();
+    expect(before?.n).toBe(1);
     const del = await api("DELETE", `/v1/projects/${p}/runs/gone`);
     expect(del.json).toEqual({ deleted: true, id: run.id });
     expect((await api("GET", `/v1/projects/${p}/runs/${run.id}`)).status).toBe(404);
-    const { env } = await import("cloudflare:workers");
     const left = await env.DB.prepare(
-      `SELECT (SELECT count(*) FROM metric_logs WHERE run_id = ?1) + (SELECT count(*) FROM metric_names WHERE run_id = ?1) + (SELECT count(*) FROM metric_rollups WHERE run_id = ?1) AS n`,
+      `SELECT (SELECT count(*) FROM metric_logs WHERE run_id = ?1) + (SELECT count(*) FROM metric_names WHERE run_id = ?1) + (SELECT count(*) FROM metric_rollups WHERE run_id = ?1) + (SELECT count(*) FROM system_metrics WHERE run_id = ?1) AS n`,
     ).bind(run.id).first<{ n: number }>();
     expect(left?.n).toBe(0);
   });
