@@ -3,6 +3,7 @@ import { getAlerts, waitForAlertsTool } from "./alerts";
 import { compareRuns } from "./compare";
 import { getLogsTool, getSystemLogsTool } from "./logs";
 import { getAllProjects, getProjectSummary, getRunsForProject, getSettings } from "./projects";
+import { addAlertRule, listAlertRules, removeAlertRule } from "./rules";
 import { getMetricsForRun, getMetricValues, getRunSummary, getSnapshot } from "./runs";
 import { deleteRunTool, finishRunTool, logAlert, renameRunTool } from "./write";
 
@@ -21,8 +22,11 @@ export const TOOLS: ToolDef[] = [
   waitForAlertsTool,
   compareRuns,
   getSettings,
+  listAlertRules,
   logAlert,
   finishRunTool,
   renameRunTool,
   deleteRunTool,
+  addAlertRule,
+  removeAlertRule,
 ];
