@@ -6,6 +6,7 @@ import { ensureProject, findProject } from "../db/projects";
 import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, resolveRun, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
+import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
 import { alertCountsFor, deleteRunAlerts } from "./alerts-bridge";
 import type { Svc } from "./context";
 
@@ -29,6 +30,10 @@ export async function getRunOr404(s: Svc, project: string, ref: string): Promise
  * create never makes a second run.
  */
 export async function createOrResumeRun(s: Svc, project: string, input: z.output<typeof CreateRun>): Promise<CreatedRun> {
+  if (input.webhook_url) {
+    const check = checkWebhookUrl(input.webhook_url, { allowLoopback: loopbackAllowed(s.env) });
+    if (!check.ok) throw badRequest(`Invalid body: webhook_url: ${check.reason}`, [{ path: "webhook_url", message: check.reason }]);
+  }
   if (input.id) {
     const existing = await findRunById(s.db, project, input.id);
     if (existing) return { ...toRun(existing, s.nowUs, s.staleAfterUs), resumed: true };

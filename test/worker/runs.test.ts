@@ -71,6 +71,9 @@ describe("creating and resuming runs", () => {
     const resume = await api("POST", `/v1/projects/${uniqueProject()}/runs`, { body: { resume: "sometimes" } });
     expect(resume.status).toBe(400);
     expect(resume.json.error.details[0].path).toBe("resume");
+    const hook = await api("POST", `/v1/projects/${uniqueProject()}/runs`, { body: { webhook_url: "https://169.254.169.254/latest" } });
+    expect(hook.status).toBe(400);
+    expect(hook.json.error.details[0].path).toBe("webhook_url");
     const json = await api("POST", `/v1/projects/${uniqueProject()}/runs`, { raw: "{nope" });
     expect(json.status).toBe(400);
     expect(json.json.error.code).toBe("invalid_request");
