@@ -58,6 +58,22 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     await page.context().close();
   });
 
+  it("sends a revoked key back to sign-in with the message", async ({ expect }) => {
+    const created = await admin("POST", "/v1/keys", { name: "soon-revoked", scope: "read" });
+    const { page, errors } = await openPage(browser);
+    await signInWithStorage(page, base(), created.json.key);
+    await page.goto(`${base()}/p/${project}`);
+    await page.waitForSelector("#runs-table");
+    expect((await admin("DELETE", `/v1/keys/${created.json.id}`)).status).toBe(200);
+    await page.reload();
+    await page.waitForSelector("#signin-message.error");
+    expect(await page.textContent("#signin-message")).toContain("This API key was not accepted (401 Unauthorized)");
+    expect(new URL(page.url()).searchParams.get("next")).toBe(`/p/${project}`);
+    expect(await page.evaluate(() => localStorage.getItem("trackflare.key"))).toBeNull();
+    expect(errors.filter((e) => !e.includes("401"))).toEqual([]);
+    await page.context().close();
+  });
+
   it("signs in with a read key through the form, lists the projects and opens one", async ({ expect }) => {
     const { page, errors } = await openPage(browser);
     await page.goto(`${base()}/p/${project}`);
@@ -148,6 +164,7 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     await postAlert(admin, project, { run: byName("sgd-lr1e-2").id, title, text: "loss is NaN", level: "error", step: 301 });
     await seen;
     const elapsed = Date.now() - t0;
+    console.log(`alert shown ${elapsed} ms after the POST began`);
     expect(elapsed).toBeLessThan(1000);
     // The runs table counts it too, without a reload.
     await expect.poll(() => page.locator(`tr[data-run-name="sgd-lr1e-2"] .alerts-cell`).textContent()).toContain("1 error");

@@ -20,6 +20,8 @@ export function currentApi(): Api | null {
 
 export function signOut(message: string | null = null) {
   keyStore.clear();
+  // Several requests of one page can fail with the same 401: the first one moves to sign-in.
+  if (location.pathname === "/signin") return;
   notice = message;
   navigate(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
 }

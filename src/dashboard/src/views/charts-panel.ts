@@ -9,6 +9,9 @@ import { errorBox } from "../session";
 const MAX_POINTS = 1000;
 const LIVE_INTERVAL_MS = 2000;
 
+/** Stale runs are polled too: a stale run is one that went quiet, and it may resume. */
+const isLive = (r: Run) => r.status === "running" || r.status === "stale";
+
 const prefixOf = (metric: string) => (metric.includes("/") ? metric.slice(0, metric.indexOf("/")) : "");
 
 /**
@@ -29,6 +32,8 @@ export class ChartsPanel {
   private timer: ReturnType<typeof setInterval> | undefined;
   private loading: AbortController | null = null;
   private ticking = false;
+  /** Runs that stopped being live since the last tick: fetched once more. */
+  private readonly lastLook = new Set<string>();
 
   constructor(
     private readonly api: Api,
@@ -112,6 +117,8 @@ export class ChartsPanel {
   /** New run rows from the caller's poll: statuses decide which runs are extended live. */
   refreshRuns(runs: Run[]) {
     const byId = new Map(runs.map((r) => [r.id, r]));
+    // A run that just ended may have logged its last points since the previous tick.
+    for (const r of this.runs) if (isLive(r) && !isLive(byId.get(r.id) ?? r)) this.lastLook.add(r.id);
     this.runs = this.runs.map((r) => byId.get(r.id) ?? r);
   }
 
@@ -186,7 +193,7 @@ export class ChartsPanel {
     const runs = this.chartRuns(metric);
     try {
       const windows = await Promise.all(runs.map((r) => this.api.metricWindow(this.project, r.id, metric, start, end, MAX_POINTS)));
-      if (this.zoomed.get(metric) !== w) return;
+      if (this.zoomed.get(metric) !== w || this.charts.get(metric) !== chart) return;
       chart.render(runs.map((r, i) => ({ ...r, points: toPoints(windows[i].values) })), this.settings(), w);
     } catch (err) {
       this.status.replaceChildren(errorBox(err));
@@ -196,7 +203,8 @@ export class ChartsPanel {
   /** Extends running runs with the points logged since their last drawn step. */
   private async tick() {
     if (this.ticking || document.hidden || this.el.hasAttribute("aria-busy")) return;
-    const live = this.runs.filter((r) => r.status === "running");
+    const live = this.runs.filter((r) => isLive(r) || this.lastLook.has(r.id));
+    this.lastLook.clear();
     if (!live.length) return;
     this.ticking = true;
     try {
@@ -232,5 +240,6 @@ export class ChartsPanel {
     this.loading?.abort();
     for (const c of this.charts.values()) c.destroy();
     this.charts.clear();
+    this.zoomed.clear();
   }
 }
