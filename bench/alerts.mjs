@@ -55,17 +55,16 @@ function subscribe(url, key) {
   return connect().then(() => sub);
 }
 
-async function pushLatency(server) {
-  const project = "bench-push";
+async function pushLatency(server, subscribers, pushes, project) {
   await call(server.url, server.key, "POST", `/v1/projects/${project}/runs`, { name: "train" });
   const wsUrl = `${server.url.replace(/^http/, "ws")}/v1/projects/${project}/alerts/ws`;
   const subs = [];
-  for (let i = 0; i < SUBSCRIBERS; i++) subs.push(await subscribe(wsUrl, server.key));
-  log(`push: ${SUBSCRIBERS} subscribers connected; ${PUSHES} alerts`);
+  for (let i = 0; i < subscribers; i++) subs.push(await subscribe(wsUrl, server.key));
+  log(`push: ${subscribers} subscriber(s) connected; ${pushes} alerts`);
   const fromAccept = [];
   const fromPost = [];
   let dropped = 0;
-  for (let i = 0; i < PUSHES; i++) {
+  for (let i = 0; i < pushes; i++) {
     while (subs.some((s) => !s.ready)) await sleep(50);
     const generations = subs.map((s) => s.generation);
     const id = `push-${i}`;
@@ -178,7 +177,11 @@ async function queryCost(server) {
 
 const server = await startServer();
 try {
-  const push = await pushLatency(server);
+  // One subscriber first: the pipeline's own delay (write, durable commit, the dev server's hops),
+  // without the fan-out.
+  const single = await pushLatency(server, 1, Math.ceil(PUSHES / 2), "bench-push-1");
+  log(`push to 1: accepted → received p50 ${round(percentile(single.fromAccept, 0.5))} ms, p99 ${round(percentile(single.fromAccept, 0.99))} ms`);
+  const push = await pushLatency(server, SUBSCRIBERS, PUSHES, "bench-push");
   const p50 = percentile(push.fromAccept, 0.5);
   const p99 = percentile(push.fromAccept, 0.99);
   log(`push: accepted → received p50 ${round(p50)} ms, p99 ${round(p99)} ms; POST sent → received p50 ${round(percentile(push.fromPost, 0.5))} ms, p99 ${round(percentile(push.fromPost, 0.99))} ms`);
@@ -191,6 +194,8 @@ try {
     JSON.stringify({
       subscribers: SUBSCRIBERS,
       alerts_pushed: PUSHES - push.dropped,
+      push_1_sub_p50_ms: round(percentile(single.fromAccept, 0.5)),
+      push_1_sub_p99_ms: round(percentile(single.fromAccept, 0.99)),
       push_post_p50_ms: round(percentile(push.fromPost, 0.5)),
       push_post_p99_ms: round(percentile(push.fromPost, 0.99)),
       poll_1s_p50_ms: round(poll1s.p50),

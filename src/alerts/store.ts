@@ -179,7 +179,19 @@ export class AlertStore {
    */
   after(f: StoredFilters, cursor: number, limit: number): AlertRow[] {
     const w = this.where(f, cursor);
-    return this.sql.exec<AlertRow>(`SELECT * FROM alerts ${w.sql} ORDER BY seq ASC LIMIT ?`, ...w.args, limit).toArray();
+    return this.read(this.sql.exec<AlertRow>(`SELECT * FROM alerts ${w.sql} ORDER BY seq ASC LIMIT ?`, ...w.args, limit));
+  }
+
+  /**
+   * Rows SQLite read for the last query: what it cost, independent of the machine's load. Tests
+   * check it to prove a `since` or cursor query reads the new alerts, not the history.
+   */
+  lastRowsRead = 0;
+
+  private read(cursor: SqlStorageCursor<AlertRow>): AlertRow[] {
+    const rows = cursor.toArray();
+    this.lastRowsRead = cursor.rowsRead;
+    return rows;
   }
 
   /**
@@ -201,9 +213,7 @@ export class AlertStore {
     // may walk the primary key backwards to skip the sort, which reads the whole history when
     // fewer than `limit` alerts match.
     const hint = f.since_us !== undefined ? "INDEXED BY alerts_ts" : "";
-    const rows = this.sql
-      .exec<AlertRow>(`SELECT * FROM alerts ${hint} ${w.sql} ORDER BY seq DESC LIMIT ?`, ...w.args, f.limit + 1)
-      .toArray();
+    const rows = this.read(this.sql.exec<AlertRow>(`SELECT * FROM alerts ${hint} ${w.sql} ORDER BY seq DESC LIMIT ?`, ...w.args, f.limit + 1));
     const has_more = rows.length > f.limit;
     return { alerts: rows.slice(0, f.limit).map((r) => this.toAlert(r)), next_cursor: this.lastSeq, has_more };
   }
