@@ -6,6 +6,7 @@ import { get } from "./commands/get";
 import { keys } from "./commands/keys";
 import { list } from "./commands/list";
 import { login } from "./commands/login";
+import { rules } from "./commands/rules";
 import { runs } from "./commands/runs";
 import { wait } from "./commands/wait";
 import { watch } from "./commands/watch";
@@ -13,7 +14,7 @@ import { webhooks } from "./commands/webhooks";
 
 const root: CommandDef = {
   meta: { name: "trackflare", version: pkg.version, description: "Trackflare CLI: read experiments, wait for and watch alerts, manage keys and webhooks" },
-  subCommands: { list, get, watch, wait, runs, keys, webhooks, login },
+  subCommands: { list, get, watch, wait, runs, rules, keys, webhooks, login },
 };
 
 /**
