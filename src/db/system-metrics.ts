@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { chunkJson, type Db } from "./client";
 import { systemMetrics } from "./schema";
 
@@ -27,8 +27,4 @@ export async function systemMetricNames(d1: D1Database, runId: string): Promise<
 export async function projectHasSystemMetrics(db: Db, project: string): Promise<boolean> {
   const row = await db.select({ one: sql<number>`1` }).from(systemMetrics).where(eq(systemMetrics.project, project)).limit(1);
   return row.length > 0;
-}
-
-export async function deleteSystemRows(db: Db, project: string, runId: string): Promise<void> {
-  await db.delete(systemMetrics).where(and(eq(systemMetrics.project, project), eq(systemMetrics.runId, runId)));
 }

@@ -13,8 +13,8 @@ export type Ctx = { s: Svc; caller: Principal | null };
  * arguments, who may call it, and the handler, which calls the services.
  */
 export type Endpoint = Signature & {
-  /** `public`: no key (settings); `read`: any key; `write`: a write key, checked before arguments are validated, as Trackio does. */
-  access: "public" | "read" | "write";
+  /** `read`: any key; `write`: a write key, checked before the arguments are validated, as Trackio does. */
+  access: "read" | "write";
   /** The 400 message for a write without a valid key (Trackio words it per kind of write). */
   writeDenied?: string;
   parse: (bound: Record<string, unknown>) => unknown;

@@ -51,9 +51,9 @@ export const trackio = createRouter()
     try {
       const bound = bindCall(ep, parseCall(await bodyText(c)));
       // Authenticated after binding, as Trackio checks its token inside the handler.
-      const caller = ep.access === "public" ? null : await callerOf(c);
+      const caller = await callerOf(c);
       if (ep.access === "read") requireReader(caller);
-      if (ep.access === "write") requireWriter(caller, [], ep.writeDenied);
+      else requireWriter(caller, [], ep.writeDenied);
       const data = await ep.run({ s: svc(c.env), caller }, ep.parse(bound) as never);
       // JSON.stringify writes non-finite numbers as null, as Trackio's encoder does.
       return c.json({ data: data ?? null });

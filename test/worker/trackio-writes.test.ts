@@ -78,6 +78,18 @@ describe("Trackio writes", () => {
     expect(values.map((v: any) => [v.step, v.value]).sort((x: number[], y: number[]) => x[1] - y[1])).toEqual([[10, 1], [11, 2], [4, 3], [12, 4]]);
   });
 
+  it("stores a replay larger than one /v1 batch (12,000 pending rows) with steps continuing in order", async ({ expect }) => {
+    const p = uniqueProject("tw");
+    const id = hex();
+    const rows = Array.from({ length: 12_000 }, (_, i) => ({ project: p, run: "r", run_id: id, metrics: { i }, step: null, config: null, log_id: `l${i}` }));
+    expect((await log(rows)).status).toBe(200);
+    expect((await log(rows.slice(9_000))).status).toBe(200);
+    const summary = await read("get_run_summary", { project: p, run_id: id });
+    expect(summary).toMatchObject({ num_logs: 12_000, last_step: 11_999 });
+    const tail = await read("get_metric_values", { project: p, run_id: id, run: null, metric_name: "i", around_step: 10_000, window: 1 });
+    expect(tail.map((v: any) => [v.step, v.value])).toEqual([[9_999, 9_999], [10_000, 10_000], [10_001, 10_001]]);
+  }, 60_000);
+
   it("replaces the config when a resumed run sends it again, and keeps the run and its steps", async ({ expect }) => {
     const p = uniqueProject("tw");
     const id = hex();
@@ -106,6 +118,13 @@ describe("Trackio writes", () => {
     // The REST API keeps the wire strings, so nothing is lost.
     const rest = await api("GET", `/v1/projects/${p}/runs/r/metrics/loss`);
     expect(rest.json.values[0].value).toBe("NaN");
+  });
+
+  it("runs the server-side detectors on protocol writes: a NaN raises a 'Non-finite metric' alert that get_alerts returns", async ({ expect }) => {
+    const p = uniqueProject("tw");
+    await log([{ project: p, run: "r", run_id: hex(), metrics: { val_loss: "NaN" }, step: 19, config: null, log_id: hex() }]);
+    const alerts = await read("get_alerts", { project: p, level: "error" });
+    expect(alerts).toEqual([{ timestamp: expect.stringMatching(TS), run: "r", title: "Non-finite metric", text: "val_loss=NaN at step 19", level: "error", step: 19 }]);
   });
 
   it("maps a run_id that is not 32 hex digits (or absent) to a stable derived id, the same for logs, alerts and reads", async ({ expect }) => {

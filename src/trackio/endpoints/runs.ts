@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { deleteSystemRows } from "../../db/system-metrics";
 import { deleteRun, renameRun, runSummary } from "../../services/runs";
 import { metricNames } from "../../services/metrics";
 import { endpoint, OptString, Project } from "../endpoint";
@@ -57,8 +56,8 @@ export const deleteRunEndpoint = endpoint({
     requireWriter(ctx.caller, [a.project], MUTATE_DENIED);
     const row = await runForRead(ctx, a.project, a.run, a.run_id);
     if (!row) return false;
+    // The service deletes the run's metrics, system metrics and alerts, as on every interface.
     await deleteRun(ctx.s, a.project, row.id);
-    await deleteSystemRows(ctx.s.db, a.project, row.id);
     return true;
   },
 });

@@ -30,8 +30,11 @@ const AlertEntry = z.object({
   timestamp: IsoTimestamp.nullish(),
   alert_id: z.string().min(1).max(128).nullish(),
 });
+const ALERTS_PER_CALL = 1000;
+/** Entries per call; the 8 MB body limit binds first for all but tiny entries. */
+const MAX_ENTRIES = 100_000;
 const batch = <T extends z.ZodType>(entry: T, name: string) =>
-  z.array(entry, { error: `${name} must be a list` }).max(MAX_LOG_ENTRIES, `${name} may hold at most ${MAX_LOG_ENTRIES} entries`);
+  z.array(entry, { error: `${name} must be a list` }).max(MAX_ENTRIES, `${name} may hold at most ${MAX_ENTRIES} entries`);
 
 /** Entries grouped by (project, run, run_id) in order of first appearance, as Trackio's server groups them. */
 function groupByRun<T extends { project: string; run: string; run_id?: string | null }>(entries: T[]) {
@@ -52,10 +55,16 @@ async function storeLogs(ctx: Ctx, logs: z.output<typeof LogEntry>[]) {
   for (const g of groupByRun(logs)) {
     // The SDK attaches the config to the first entry after each init; Python's truthiness skips `{}`.
     const config = g.entries.find((e) => e.config && Object.keys(e.config).length)?.config ?? null;
-    const run = await runForWrite(ctx, g.project, g.run, g.clientId, config);
+    let run = await runForWrite(ctx, g.project, g.run, g.clientId, config);
     // Metric rows get the server's time, one value per batch: Trackio's LogEntry has no
-    // timestamp (a replayed pending entry's is ignored there too).
-    await appendLogs(ctx.s, run, { logs: g.entries.map((e) => ({ step: e.step ?? null, metrics: e.metrics, log_id: e.log_id ?? undefined })) });
+    // timestamp (a replayed pending entry's is ignored there too). A client replaying rows kept
+    // while the server was unreachable may send more than one /v1 batch holds: each slice is
+    // stored whole, and a retry of the request skips what was stored (log_id).
+    for (let i = 0; i < g.entries.length; i += MAX_LOG_ENTRIES) {
+      const slice = g.entries.slice(i, i + MAX_LOG_ENTRIES);
+      const r = await appendLogs(ctx.s, run, { logs: slice.map((e) => ({ step: e.step ?? null, metrics: e.metrics, log_id: e.log_id ?? undefined })) });
+      run = { ...run, lastStep: r.last_step };
+    }
   }
   return null;
 }
@@ -123,7 +132,10 @@ export const bulkAlert = endpoint({
           alert_id: e.alert_id ?? undefined,
         });
       }
-      await createAlerts(ctx.s, project, inputs, { unknownRun: "keep" });
+      // In slices of the REST batch size; alert_id makes a retried request store nothing twice.
+      for (let i = 0; i < inputs.length; i += ALERTS_PER_CALL) {
+        await createAlerts(ctx.s, project, inputs.slice(i, i + ALERTS_PER_CALL), { unknownRun: "keep" });
+      }
     }
     return null;
   },
