@@ -29,6 +29,10 @@ export default defineConfig(async () => {
           },
         },
         {
+          // Pure Node unit tests (SDK internals): no server, no workerd.
+          test: { name: "node", root, include: ["test/node/**/*.test.ts"], environment: "node" },
+        },
+        {
           test: {
             name: "e2e",
             root,
