@@ -25,7 +25,7 @@ export const CreateAlert = z.object({
   level: LooseAlertLevel.default("warn"),
   /** The run's name or id. */
   run: RunRef.optional(),
-  run_id: z.string().optional(),
+  run_id: z.string().min(1, "run_id must not be empty").max(256, "run_id must be at most 256 characters").optional(),
   step: Step.nullish(),
   /** The client's time; the server's time when absent. */
   timestamp: IsoTimestamp.optional(),
