@@ -94,4 +94,10 @@ async function main(argv: string[]) {
   }
 }
 
+// `trackflare watch alerts --json | head -3`: a closed pipe ends the command quietly.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 await main(process.argv.slice(2));

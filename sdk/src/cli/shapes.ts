@@ -26,4 +26,6 @@ export const runDoc = (project: string, r: RunSummary) => ({
   status: r.status,
 });
 
-export const pointDoc = (p: MetricPoint) => ({ timestamp: p.timestamp, step: p.step, value: p.value });
+/** Trackio's `{timestamp, step, value}`; a downsampled point also carries its bucket's min and max. */
+export const pointDoc = (p: MetricPoint) =>
+  p.min === undefined ? { timestamp: p.timestamp, step: p.step, value: p.value } : { timestamp: p.timestamp, step: p.step, value: p.value, min: p.min, max: p.max };

@@ -334,7 +334,8 @@ export class Run {
 
   /** The exit hook's last chance: every undelivered request, to be sent synchronously. */
   syncRequests(status: "finished" | "failed"): SyncRequest[] {
-    if (this.finishing) return [];
+    // Also mid-finish(): its requests die with the process; resending an in-flight batch is
+    // harmless because its ids are already fixed.
     this.closed = true;
     clearInterval(this.timer);
     const base = `${this.client.url}/v1/projects/${encodeURIComponent(this.project)}`;

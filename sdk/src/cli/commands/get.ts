@@ -48,9 +48,15 @@ const run = leaf({
 const metric = leaf({
   name: "get metric",
   description: "A metric's values (all, --step N, or --around N --window W)",
-  args: { ...projectArg, ...runArg, metric: { type: "string", required: true, description: "Metric name" }, ...windowArgs },
+  args: {
+    ...projectArg,
+    ...runArg,
+    metric: { type: "string", required: true, description: "Metric name" },
+    ...windowArgs,
+    "max-points": { type: "string", description: "Downsample to at most this many points (min/max kept per bucket)" },
+  },
   async run({ args }) {
-    const r = range(args);
+    const r = { ...range(args), maxPoints: intFlag(args, "max-points", { min: 2 }) };
     const res = await cliClient(args).metrics.values(args.project, args.run, args.metric, r.around !== undefined ? { ...r, window: r.window ?? 10 } : r);
     const doc = { project: args.project, run: args.run, metric: args.metric, values: res.values.map(pointDoc) };
     print(args, doc, (d) => (d.values.length ? table(d.values, ["step", "timestamp", "value"]) : `No values found for '${d.metric}'.`));
