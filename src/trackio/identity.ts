@@ -38,7 +38,7 @@ export async function runForWrite(ctx: Ctx, project: string, name: string, clien
   const group = config && typeof config._Group === "string" ? config._Group : null;
   if (row) {
     if (!config) return row;
-    return (await updateRun(ctx.s.db, row.id, { config, groupName: group ?? row.groupName, updatedAt: formatTimestamp(ctx.s.nowUs) })) ?? row;
+    return (await updateRun(ctx.s.db, row.id, { config, groupName: group, updatedAt: formatTimestamp(ctx.s.nowUs) })) ?? row;
   }
   try {
     // Trackio's SDK adds `_Username`, `_Created` and `_Group` to the config; they are kept as sent.
