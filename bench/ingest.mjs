@@ -2,14 +2,17 @@
 // (10 metrics per entry, 100-entry batches), against the raw SQLite insert rate of the same rows
 // (better-sqlite3, same table and indexes, one transaction per batch) in the same process run;
 // then a downsampled read of a 1M-point metric against a 10k-point one, and all metrics of 10 runs.
+// Then ingest into a project with BENCH_RULES (default 10; 0 skips) alert rules against one with none.
 // Last line: one JSON object. Sizes: BENCH_SCALE=0.1 for a quick run.
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { call, log, round, startServer, timeMedian } from "./lib.mjs";
+import { measureRules } from "./rules-pass.mjs";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const RULES = Number(process.env.BENCH_RULES ?? 10);
 const RUNS = 8;
 const BATCH = 100;
 const METRICS = 10;
@@ -95,6 +98,9 @@ async function main() {
     const project = `bench-${Date.now()}`;
     const stack = await throughStack(server, project);
     log(`HTTP → Worker → D1: ${Math.round(stack)} points/s (ratio ${round(stack / raw, 3)})`);
+    if (RULES > 0) log(`ingest with ${RULES} alert rules against none…`);
+    const rules = RULES > 0 ? await measureRules(server, throughStack, RULES) : {};
+    if (RULES > 0) log(`  ratio with/without rules: ${rules.rules_ratio}`);
 
     log(`seeding a ${LONG}-point series and a ${SHORT}-point one…`);
     const t0 = performance.now();
@@ -121,6 +127,7 @@ async function main() {
         read_1m_ms: round(readLong),
         read_10k_ms: round(readShort),
         read_10_runs_all_metrics_ms: round(readWide),
+        ...rules,
       }),
     );
   } finally {
