@@ -5,6 +5,7 @@ import { Keys } from "./resources/keys";
 import { Logs } from "./resources/logs";
 import { Metrics } from "./resources/metrics";
 import { Projects } from "./resources/projects";
+import { Rules } from "./resources/rules";
 import { Runs } from "./resources/runs";
 import { Webhooks } from "./resources/webhooks";
 
@@ -33,6 +34,7 @@ export class Client {
   readonly logs = new Logs(this);
   readonly metrics = new Metrics(this);
   readonly alerts = new Alerts(this);
+  readonly rules = new Rules(this);
   readonly webhooks = new Webhooks(this);
   readonly keys = new Keys(this);
   private readonly fetchImpl: typeof fetch;
