@@ -26,7 +26,9 @@ export async function openSocket(url: URL, token: string | null, onRefused: (err
     if (token) u.searchParams.set("token", token);
     return new Global(u.toString());
   }
-  const { default: WS } = await import("ws");
+  // A variable specifier: bundlers for browsers and Workers must not pull Node's `ws` in.
+  const specifier = "ws";
+  const { default: WS } = (await import(/* @vite-ignore */ specifier)) as typeof import("ws");
   const ws = new WS(u.toString(), { headers: token ? { authorization: `Bearer ${token}` } : {} });
   ws.on("unexpected-response", (_req, res) => {
     onRefused(new HandshakeError(res.statusCode ?? 0));
