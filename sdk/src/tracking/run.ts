@@ -1,56 +1,16 @@
-import { LooseAlertLevel, ProjectName, ResumeMode, RunConfig, RunName, encodeNumber, formatTimestamp, type CreateRun, type CreatedRun } from "../../../src/contract";
+import { formatTimestamp, type CreateRun, type CreatedRun } from "../../../src/contract";
 import { toAlertLevel, type AlertLevel } from "../alert-level";
 import { Client } from "../client";
 import { resolveConnection } from "../connection";
-import { APIConnectionError, PayloadTooLargeError, TrackflareError, isRetryable } from "../errors";
+import { APIConnectionError, PayloadTooLargeError, isRetryable } from "../errors";
 import { backoffMs, sleep, unref } from "../internal/backoff";
 import { hexId } from "../internal/ids";
+import { alertsBody, LogEncoder, MAX_BODY_CHARS, nowMicros, stepsOf, type AlertItem, type LogItem } from "./encode";
 import { installExitHook, type SyncRequest } from "./exit-hook";
+import { createRunBody, type InitOptions } from "./options";
 import { Sender, describe, type Batch } from "./sender";
 
-export type InitOptions = {
-  project: string;
-  name?: string;
-  group?: string | null;
-  config?: Record<string, unknown>;
-  /** "never" (default): always a new run; "allow": resume the newest run with `name`; "must": that run or an error. */
-  resume?: "never" | "allow" | "must";
-  /** The run's default alert webhook, posted by the server. */
-  webhook_url?: string | null;
-  webhook_min_level?: AlertLevel | string | null;
-  /** Default TRACKFLARE_URL, then TRACKIO_SERVER_URL. */
-  url?: string;
-  /** Default TRACKFLARE_TOKEN, then TRACKIO_WRITE_TOKEN. */
-  token?: string;
-  /** Called with each warning instead of console.warn. */
-  onWarning?: (message: string) => void;
-  /** No `* Created new run` / alert lines on stdout. */
-  quiet?: boolean;
-  /** At most this many entries are buffered (default 100,000); beyond it the oldest are dropped. */
-  maxBuffer?: number;
-  /** Entries per request (default 1,000). */
-  maxBatch?: number;
-  /** Send as soon as this many entries wait (default 100). */
-  flushAt?: number;
-  /** Send what waits at least this often (default 500 ms). */
-  flushIntervalMs?: number;
-  /** How long `finish()` keeps retrying (default 30 s). */
-  finishTimeoutMs?: number;
-  /** How long `init` retries an unreachable server (default 10 s) before carrying on offline. */
-  initTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  /** Flush and finish on process exit in Node (default true). */
-  exitHook?: boolean;
-  fetch?: typeof fetch;
-};
-
-type LogItem = { s: number; m: Record<string, unknown>; t: number; n: number };
-type AlertItem = { title: string; text: string | null; level: AlertLevel; step: number; timestamp: string; alert_id: string };
-
-/** Trackio renames these metric keys to `__<key>` (they collide with row fields in its storage and reads). */
-const RESERVED = new Set(["project", "run", "timestamp", "step", "time", "metrics"]);
-/** JS string length; at most 3 UTF-8 bytes a char keeps a body under the server's 8 MB limit. */
-const MAX_BODY_CHARS = 2_500_000;
+export type { InitOptions } from "./options";
 
 /**
  * A run being tracked. `log` and `alert` only push into bounded buffers; two senders deliver them
@@ -66,8 +26,6 @@ export class Run {
   readonly url: string;
   private nextStep = 0;
   private seq = 0;
-  /** log_id = this prefix + a sequence number: unique per process, fixed before the first send. */
-  private readonly logPrefix = hexId().slice(0, 16) + "-";
   private readonly logs: Sender<LogItem>;
   private readonly alerts: Sender<AlertItem>;
   private readonly flushAt: number;
@@ -79,8 +37,10 @@ export class Run {
   private closed = false;
   private removeExitHook: () => void = () => undefined;
   private readonly warned = new Set<string>();
-  private lastT = -1;
-  private lastTs = "";
+  private readonly encoder = new LogEncoder(
+    (m) => this.warn(m),
+    (k, m) => this.warnOnce(k, m),
+  );
 
   private constructor(
     private readonly client: Client,
@@ -109,37 +69,9 @@ export class Run {
 
   /** Creates (or resumes) the run on the server; used by `init`. Throws on bad input or a refused key. */
   static async start(opts: InitOptions): Promise<Run> {
-    const project = ProjectName.safeParse(opts?.project);
-    if (!project.success) throw new TrackflareError(`Invalid project: ${project.error.issues[0].message}`);
-    if (opts.name !== undefined && !RunName.safeParse(opts.name).success) throw new TrackflareError("Invalid name: it must be 1 to 256 characters");
-    let jsonConfig: unknown;
-    try {
-      // JSON-safe as Trackio makes it: Dates become strings, undefined and functions vanish.
-      jsonConfig = JSON.parse(JSON.stringify(opts.config ?? {}));
-    } catch (err) {
-      throw new TrackflareError(`Invalid config: it must be JSON-serialisable (${err instanceof Error ? err.message : String(err)})`);
-    }
-    const config = RunConfig.safeParse(jsonConfig);
-    if (!config.success) throw new TrackflareError(`Invalid config: ${config.error.issues[0].message}`);
-    const resume = ResumeMode.safeParse(opts.resume ?? "never");
-    if (!resume.success) throw new TrackflareError(`Invalid resume '${String(opts.resume)}': use "never", "allow" or "must"`);
-    if (resume.data === "must" && !opts.name) throw new TrackflareError("resume: 'must' needs a name");
-    let minLevel: string | null = null;
-    if (opts.webhook_min_level != null) {
-      const l = LooseAlertLevel.safeParse(opts.webhook_min_level);
-      if (!l.success) throw new TrackflareError(`Invalid webhook_min_level '${String(opts.webhook_min_level)}': use info, warn or error`);
-      minLevel = l.data;
-    }
+    const body = createRunBody(opts);
+    const resume = body.resume ?? "never";
     const client = new Client({ ...resolveConnection(opts), fetch: opts.fetch, timeoutMs: opts.requestTimeoutMs ?? 15_000 });
-    const body: CreateRun = {
-      id: hexId(),
-      name: opts.name,
-      group: opts.group ?? undefined,
-      config: opts.config ? config.data : undefined,
-      resume: resume.data,
-      webhook_url: opts.webhook_url ?? undefined,
-      webhook_min_level: minLevel ?? undefined,
-    };
     let created: CreatedRun | null = null;
     const deadline = Date.now() + (opts.initTimeoutMs ?? 10_000);
     for (let attempt = 0; ; attempt++) {
@@ -150,7 +82,7 @@ export class Run {
         if (!isRetryable(err)) throw err;
         if (Date.now() >= deadline) {
           // Without the server a resumed run's last step is unknown, so only a new run goes on offline.
-          if (resume.data !== "never") throw err;
+          if (resume !== "never") throw err;
           break;
         }
         await sleep(Math.min(backoffMs(attempt), Math.max(0, deadline - Date.now())));
@@ -279,7 +211,7 @@ export class Run {
 
   private async sendLogs(batch: Batch<LogItem>, signal: AbortSignal | undefined) {
     await this.ensureCreated(signal);
-    batch.body ??= this.serializeLogs(batch);
+    batch.body ??= this.encoder.body(batch);
     if (batch.body.length > MAX_BODY_CHARS) throw new PayloadTooLargeError(413, "payload_too_large", "batch larger than the server accepts");
     if (!batch.items.length) return;
     await this.client.logs.append(this.project, this.id, batch.body, { signal });
@@ -287,49 +219,8 @@ export class Run {
 
   private async sendAlerts(batch: Batch<AlertItem>, signal: AbortSignal | undefined) {
     await this.ensureCreated(signal);
-    batch.body ??= JSON.stringify({ alerts: batch.items.map((a) => ({ ...a, run: this.id })) });
+    batch.body ??= alertsBody(batch.items, this.id);
     await this.client.alerts.create(this.project, batch.body, { signal });
-  }
-
-  /** Builds the request body by hand: per-entry JSON.stringify of the metrics only. */
-  private serializeLogs(batch: Batch<LogItem>): string {
-    const parts: string[] = [];
-    const kept: LogItem[] = [];
-    for (const e of batch.items) {
-      let metrics: string;
-      try {
-        metrics = JSON.stringify(this.encodeMetrics(e.m));
-      } catch (err) {
-        this.warn(`dropped a log entry at step ${e.s}: its metrics are not JSON (${err instanceof Error ? err.message : String(err)})`);
-        continue;
-      }
-      if (e.t !== this.lastT) {
-        this.lastT = e.t;
-        this.lastTs = formatTimestamp(e.t * 1000);
-      }
-      parts.push(`{"step":${e.s},"log_id":"${this.logPrefix}${e.n.toString(36)}","timestamp":"${this.lastTs}","metrics":${metrics}}`);
-      kept.push(e);
-    }
-    batch.items = kept;
-    return `{"logs":[${parts.join(",")}]}`;
-  }
-
-  /** NaN/±Infinity become Trackio's strings; reserved keys get the `__` prefix. `m` is our own copy. */
-  private encodeMetrics(m: Record<string, unknown>): Record<string, unknown> {
-    let renames: string[] | undefined;
-    for (const k in m) {
-      const v = m[k];
-      if (typeof v === "number" && !Number.isFinite(v)) m[k] = encodeNumber(v);
-      if (RESERVED.has(k)) (renames ??= []).push(k);
-    }
-    if (renames) {
-      for (const k of renames) {
-        m[`__${k}`] = m[k];
-        delete m[k];
-      }
-      this.warnOnce(`reserved-${renames.join()}`, `metric keys ${renames.map((k) => `'${k}'`).join(", ")} are reserved and were stored as ${renames.map((k) => `'__${k}'`).join(", ")}`);
-    }
-    return m;
   }
 
   /** The exit hook's last chance: every undelivered request, to be sent synchronously. */
@@ -342,10 +233,10 @@ export class Run {
     const out: SyncRequest[] = [];
     if (!this.created) out.push({ url: `${base}/runs`, body: JSON.stringify(this.createBody) });
     for (const b of this.logs.takeAll()) {
-      const body = b.body ?? this.serializeLogs(b);
+      const body = b.body ?? this.encoder.body(b);
       if (b.items.length) out.push({ url: `${base}/runs/${this.id}/logs`, body });
     }
-    for (const b of this.alerts.takeAll()) out.push({ url: `${base}/alerts`, body: JSON.stringify({ alerts: b.items.map((a) => ({ ...a, run: this.id })) }) });
+    for (const b of this.alerts.takeAll()) out.push({ url: `${base}/alerts`, body: alertsBody(b.items, this.id) });
     out.push({ url: `${base}/runs/${this.id}/finish`, body: JSON.stringify({ status }) });
     this.logs.reportDropped();
     this.alerts.reportDropped();
@@ -375,20 +266,6 @@ export class Run {
     this.warned.add(key);
     this.warn(message);
   }
-}
-
-const stepsOf = (items: { s?: number; step?: number }[]) => {
-  const steps = items.map((i) => i.s ?? i.step ?? 0);
-  const lo = Math.min(...steps);
-  const hi = Math.max(...steps);
-  return lo === hi ? `at step ${lo}` : `at steps ${lo}–${hi}`;
-};
-
-let lastMicros = 0;
-/** Wall-clock microseconds, strictly increasing: alerts raised in one millisecond keep their order under `since`. */
-function nowMicros(): number {
-  lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
-  return lastMicros;
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
