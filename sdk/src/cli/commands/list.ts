@@ -63,6 +63,7 @@ export function alertsCommand(name: string) {
         cursor: filter.cursor ?? null,
         alerts: page.alerts.map(trackioAlert),
         next_cursor: page.next_cursor,
+        has_more: page.has_more,
       };
       print(args, doc, (d) => alertsView(d.alerts));
     },
