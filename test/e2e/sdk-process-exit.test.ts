@@ -60,6 +60,20 @@ describe("process exit flushes what is buffered", () => {
     await expectStored(expect, project, 500, "failed");
   });
 
+  it("a dozen runs in one process share one set of listeners and are all flushed by process.exit(0)", async ({ expect }) => {
+    const project = uniqueProject("exit-many");
+    const code = `import * as tf from ${JSON.stringify(`${ROOT}/sdk/dist/index.js`)};
+const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => tf.Run.start({ project: ${JSON.stringify(project)}, name: "r" + i, quiet: true, flushIntervalMs: 60000, flushAt: 1000000 })));
+runs.forEach((run, i) => { for (let k = 0; k <= i; k++) run.log({ k }); });
+process.exit(0);`;
+    const r = await runScript(code);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain("MaxListenersExceededWarning");
+    const runs = (await admin().runs.list(project)).runs;
+    expect(runs).toHaveLength(12);
+    for (const run of runs) expect([run.log_count, run.status]).toEqual([Number(run.name.slice(1)) + 1, "finished"]);
+  });
+
   it("SIGTERM with no handler of its own: sent, failed, and the process still dies of the signal", async ({ expect }) => {
     const project = uniqueProject("exit-signal");
     const r = await runScript(script(project, `for (let i = 0; i < 321; i++) tf.log({ i }); console.log("READY"); setInterval(() => {}, 1000);`), (pid) =>

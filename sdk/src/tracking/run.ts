@@ -231,20 +231,17 @@ export class Run {
     clearInterval(this.timer);
     const base = `${this.client.url}/v1/projects/${encodeURIComponent(this.project)}`;
     const out: SyncRequest[] = [];
-    if (!this.created) out.push({ url: `${base}/runs`, body: JSON.stringify(this.createBody) });
+    const token = this.client.token;
+    if (!this.created) out.push({ url: `${base}/runs`, body: JSON.stringify(this.createBody), token });
     for (const b of this.logs.takeAll()) {
       const body = b.body ?? this.encoder.body(b);
-      if (b.items.length) out.push({ url: `${base}/runs/${this.id}/logs`, body });
+      if (b.items.length) out.push({ url: `${base}/runs/${this.id}/logs`, body, token });
     }
-    for (const b of this.alerts.takeAll()) out.push({ url: `${base}/alerts`, body: alertsBody(b.items, this.id) });
-    out.push({ url: `${base}/runs/${this.id}/finish`, body: JSON.stringify({ status }) });
+    for (const b of this.alerts.takeAll()) out.push({ url: `${base}/alerts`, body: alertsBody(b.items, this.id), token });
+    out.push({ url: `${base}/runs/${this.id}/finish`, body: JSON.stringify({ status }), token });
     this.logs.reportDropped();
     this.alerts.reportDropped();
     return out;
-  }
-
-  get token(): string | null {
-    return this.client.token;
   }
 
   /** Runs `finish()` from the exit hook. */
