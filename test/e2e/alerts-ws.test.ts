@@ -46,11 +46,13 @@ describe("alert WebSocket over wrangler dev", () => {
         ws.terminate();
         disconnects++;
       } else {
-        // Stay connected until everything has arrived.
+        // Stay connected until everything has arrived (or reconnect if the dev server drops us).
+        let open = true;
+        void closed.then(() => (open = false));
         const deadline = Date.now() + 20_000;
-        while ((producing || received.length < TOTAL) && Date.now() < deadline) await sleep(20);
+        while (open && (producing || received.length < TOTAL) && Date.now() < deadline) await sleep(20);
+        done = open || Date.now() >= deadline;
         ws.close();
-        done = true;
       }
       await closed;
     }
