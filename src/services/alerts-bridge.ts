@@ -11,3 +11,8 @@ export async function alertCountsFor(env: Env, project: string, runId?: string):
 export async function deleteRunAlerts(env: Env, project: string, runId: string): Promise<number> {
   return alertsStub(env, project).deleteRunAlerts(runId);
 }
+
+/** Alerts keep their run's name; a rename rewrites it so they show and match the new one. */
+export async function renameRunAlerts(env: Env, project: string, runId: string, name: string): Promise<number> {
+  return alertsStub(env, project).renameRunAlerts(runId, name);
+}
