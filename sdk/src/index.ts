@@ -27,4 +27,20 @@ export type { MetricRange } from "./resources/metrics";
 export type { RunFilters } from "./resources/runs";
 export { alert, config, currentRun, finish, init, log } from "./tracking/global";
 export { Run, type InitOptions } from "./tracking/run";
-export type { Alert, AlertPage, MetricValues, ProjectInfo, ProjectSummary, RunSummary, WaitResult } from "../../src/contract";
+export type {
+  Alert,
+  AlertPage,
+  ApiKeyInfo,
+  CreatedKey,
+  CreatedWebhook,
+  MetricPoint,
+  MetricValues,
+  ProjectInfo,
+  ProjectSummary,
+  Run as RunRecord,
+  RunSummary,
+  Snapshot,
+  WaitResult,
+  Webhook,
+  WebhookDelivery,
+} from "../../src/contract";
