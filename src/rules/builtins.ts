@@ -17,13 +17,13 @@ export const NON_FINITE_RULE: CompiledRule = compileRule({
 });
 
 export function staleAlert(w: RunWatch, staleAfterSeconds: number): AlertInput {
-  const step = w.last_step === null ? "" : ` (step ${w.last_step})`;
+  const step = w.last_step === null ? "" : `, at step ${w.last_step}`;
   return {
     alert_id: `stale-${w.run_id}-${w.last_us}`,
     run_id: w.run_id,
     run: w.run_name,
     title: "Run stopped reporting",
-    text: `No log entry for ${staleAfterSeconds} s; the last one arrived at ${formatTimestamp(w.last_us)}${step}. The run is now stale.`,
+    text: `No log entry for ${staleAfterSeconds} s (the run last reported at ${formatTimestamp(w.last_us)}${step}); it is now stale.`,
     level: "warn",
     step: w.last_step,
     timestamp: null,

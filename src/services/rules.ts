@@ -74,6 +74,14 @@ export async function patchProjectSettings(s: Svc, project: string, patch: z.out
 }
 
 /**
+ * The run-start listener: a run is watched from its creation (or resumption), so a script that
+ * dies before its first log entry is reported as stale too. Never fails the run's creation.
+ */
+export async function watchStartedRun(s: Svc, run: RunRow): Promise<void> {
+  await evaluateRulesOnIngest(s, run, []);
+}
+
+/**
  * The ingest listener: hands the entries a batch stored to the project's object, which evaluates
  * rules and detectors and stores their alerts in the same call. The entries are already stored, so
  * a failure here is logged rather than failing the request (a retry would find them duplicates).

@@ -7,7 +7,7 @@ import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, r
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
-import { alertCountsFor, deleteRunAlerts } from "./alerts-bridge";
+import { alertCountsFor, deleteRunAlerts, renameRunAlerts } from "./alerts-bridge";
 import type { Svc } from "./context";
 
 export const runNotFound = (project: string, ref: string) => new ApiError("not_found", `Run '${ref}' not found in project '${project}'`);
@@ -23,6 +23,11 @@ export async function getRunOr404(s: Svc, project: string, ref: string): Promise
   if (!row) throw runNotFound(project, ref);
   return row;
 }
+
+/** Called with each run created or resumed (the stale detector starts watching it here). */
+export type RunStartListener = (s: Svc, run: RunRow) => Promise<void>;
+const runStartListeners: RunStartListener[] = [];
+export const onRunStart = (l: RunStartListener) => runStartListeners.push(l);
 
 /**
  * Creates a run, or resumes one (`allow`: the newest run with the name, if any; `must`: that run
@@ -45,6 +50,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
       const patch: Partial<RunRow> = { updatedAt: formatTimestamp(s.nowUs), status: "running", finishedAt: null };
       if (input.config) patch.config = { ...existing.config, ...input.config };
       const row = (await updateRun(s.db, existing.id, patch)) ?? existing;
+      for (const l of runStartListeners) await l(s, row);
       return { ...toRun(row, s.nowUs, s.staleAfterUs), resumed: true };
     }
     if (input.resume === "must") throw new ApiError("not_found", `Run '${input.name}' does not exist in project '${project}'`);
@@ -69,6 +75,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     webhookUrl: input.webhook_url ?? null,
     webhookMinLevel: input.webhook_min_level ?? null,
   });
+  for (const l of runStartListeners) await l(s, row);
   return { ...toRun(row, s.nowUs, s.staleAfterUs), resumed: false };
 }
 
@@ -108,6 +115,8 @@ export async function runSummary(s: Svc, project: string, ref: string): Promise<
 export async function renameRun(s: Svc, project: string, ref: string, name: string): Promise<Run> {
   const row = await getRunOr404(s, project, ref);
   const updated = await updateRun(s.db, row.id, { name, updatedAt: formatTimestamp(s.nowUs) });
+  // Alerts carry their run's name (Trackio's shape), so the project's object renames them too.
+  await renameRunAlerts(s.env, project, row.id, name);
   return toRun(updated ?? row, s.nowUs, s.staleAfterUs);
 }
 

@@ -38,12 +38,23 @@ describe("stale detector", () => {
     const alerts = await alertsUntil(p, (a) => a.length > 0);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ title: "Run stopped reporting", level: "warn", run: "dies", run_id: run.id, step: 1, rule_id: "builtin:stale" });
-    expect(alerts[0].text).toMatch(/^No log entry for 1 s; the last one arrived at \d{4}-.*\(step 1\)\. The run is now stale\.$/);
+    expect(alerts[0].text).toMatch(/^No log entry for 1 s \(the run last reported at \d{4}-\d\d-\d\dT[\d:.]+\+00:00, at step 1\); it is now stale\.$/);
     expect(await storedStatus(run.id)).toBe("stale");
     expect((await api("GET", `/v1/projects/${p}/runs/${run.id}`)).json.status).toBe("stale");
     // The alarm does not fire again for a run already stale.
     await passTime(p, 1.2);
     expect(await allAlerts(p)).toHaveLength(1);
+  });
+
+  it("reports a run that never logged anything after its start", async ({ expect }) => {
+    const p = uniqueProject();
+    await patchSettings(p, { stale_after: 1 });
+    const run = await createRun(p, { name: "oom-at-start" });
+    await passTime(p, 1.3);
+    const alerts = await alertsUntil(p, (a) => a.length > 0);
+    expect(alerts.map((a) => [a.title, a.run, a.step])).toEqual([["Run stopped reporting", "oom-at-start", null]]);
+    expect(alerts[0].text).not.toContain("step");
+    expect(await storedStatus(run.id)).toBe("stale");
   });
 
   it("brings a stale run that logs again back to running with an info alert", async ({ expect }) => {
