@@ -157,11 +157,11 @@ describe("runs, keys and webhooks commands", () => {
 
       await client().alerts.create(project, { title: "too low", level: "info", run: "r" });
       await client().alerts.create(project, { title: "disk full", level: "error", run: "r" });
-      let deliveries: { status: string; url: string }[] = [];
-      for (let i = 0; i < 200 && !deliveries.some((d) => d.status === "delivered"); i++) {
-        await new Promise((r) => setTimeout(r, 150));
-        deliveries = (await cli(["webhooks", "deliveries", "--project", project, "--json"])).json.deliveries;
+      // The queue consumer delivers in the background; poll cheaply, then read it with the CLI.
+      for (let i = 0; i < 300 && !(await client().webhooks.deliveries(project)).deliveries.some((d) => d.status === "delivered"); i++) {
+        await new Promise((r) => setTimeout(r, 100));
       }
+      const deliveries = (await cli(["webhooks", "deliveries", "--project", project, "--json"])).json.deliveries;
       expect(deliveries).toEqual([expect.objectContaining({ status: "delivered", url: target })]);
       expect(received).toEqual([expect.objectContaining({ title: "disk full", level: "error", project })]);
 
