@@ -104,14 +104,17 @@ describe("listing, renaming, finishing and deleting runs", () => {
     const p = uniqueProject();
     const run = await createRun(p, { name: "old", config: { lr: 1 } });
     await logEntries(p, run.id, [{ metrics: { loss: 1, acc: 0.5 } }]);
+    await api("POST", `/v1/projects/${p}/alerts`, { body: { run: run.id, title: "before rename", level: "info" } });
     const renamed = await api("PATCH", `/v1/projects/${p}/runs/old`, { body: { name: "new" } });
     expect(renamed.json.name).toBe("new");
+    const alerts = await api("GET", `/v1/projects/${p}/alerts?run=new`);
+    expect(alerts.json.alerts.map((a: { run: string; title: string }) => [a.run, a.title])).toEqual([["new", "before rename"]]);
     const finished = await api("POST", `/v1/projects/${p}/runs/new/finish`, { body: {} });
     expect(finished.json.status).toBe("finished");
     expect(finished.json.finished_at).toMatch(/\+00:00$/);
     const summary = await api("GET", `/v1/projects/${p}/runs/${run.id}`);
     expect(summary.json).toMatchObject({ name: "new", status: "finished", log_count: 1, last_step: 0, metrics: ["acc", "loss"], config: { lr: 1 } });
-    expect(summary.json.alert_counts).toEqual({ info: 0, warn: 0, error: 0 });
+    expect(summary.json.alert_counts).toEqual({ info: 1, warn: 0, error: 0 });
   });
 
   it("deletes a run with its logs, names, rollups and system metrics", async ({ expect }) => {
