@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, it } from "vitest";
 import type { Alert } from "../../src/contract";
 import { Client, Run } from "../../sdk/src/index";
+import { cliStream } from "../helpers/cli";
 // @ts-expect-error plain ESM helper shared with `npm start` and the benchmarks
 import { freePort, startDevServer } from "../../src/local/dev-server.mjs";
 
@@ -37,6 +38,9 @@ describe("server killed and restarted mid-run", () => {
     const isReady = new Promise<void>((r) => (ready = r));
     const watch = new Client({ url, token: adminToken }).alerts.watch(project, {}, { onAlert: (a) => received.push(a), onReady: () => ready(), onDisconnect: () => disconnects++ });
     await isReady;
+    // The CLI too, as a separate process that must outlive the outage on its own.
+    const cliWatch = cliStream(["watch", "alerts", "--project", project, "--json", "--count", "2"], { env: { TRACKFLARE_URL: url, TRACKFLARE_TOKEN: adminToken } });
+    await cliWatch.waitForStderr("Watching alerts", 30_000);
     run.alert("before restart");
     for (let i = 0; received.length < 1 && i < 200; i++) await sleep(50);
     expect(received.map((a) => a.title)).toEqual(["before restart"]);
@@ -78,6 +82,10 @@ describe("server killed and restarted mid-run", () => {
     await watch.done;
     expect(disconnects).toBeGreaterThanOrEqual(1);
     expect(received.map((a) => a.title)).toEqual(["before restart", "after restart"]);
+    const cliLines = await cliWatch.waitForLines(2, 30_000);
+    expect(cliLines.map((l) => JSON.parse(l).title)).toEqual(["before restart", "after restart"]);
+    expect(await cliWatch.exited).toBe(0);
+    expect(cliWatch.stderr()).toContain("reconnecting");
     const { alerts } = await api.alerts.list(project);
     expect(alerts.map((a) => a.title)).toEqual(["after restart", "before restart"]);
   });

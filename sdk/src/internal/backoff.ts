@@ -8,12 +8,15 @@ export function backoffMs(attempt: number, baseMs = 250, capMs = 5_000): number 
   return Math.max(baseMs / 2, Math.random() * ceiling);
 }
 
-/** Resolves after `ms`, or early when `signal` aborts; never keeps a Node process alive on its own. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms`, or early when `signal` aborts. Background retries do not keep a Node
+ * process alive on their own (`keepAlive` false); retries inside finish() do, up to its deadline.
+ */
+export function sleep(ms: number, signal?: AbortSignal, keepAlive = false): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const t = setTimeout(done, ms);
-    unref(t);
+    if (!keepAlive) unref(t);
     signal?.addEventListener("abort", done, { once: true });
     function done() {
       clearTimeout(t);

@@ -97,7 +97,8 @@ export class Alerts {
           return;
         }
         handlers.onDisconnect?.(outcome);
-        await sleep(backoffMs(attempt++, 250, 5_000), stop.signal);
+        // Kept alive: an open watch is what a `trackflare watch` process is waiting on.
+        await sleep(backoffMs(attempt++, 250, 5_000), stop.signal, true);
       }
     };
     const done = run();

@@ -85,7 +85,7 @@ export class Run {
           if (resume !== "never") throw err;
           break;
         }
-        await sleep(Math.min(backoffMs(attempt), Math.max(0, deadline - Date.now())));
+        await sleep(Math.min(backoffMs(attempt), Math.max(0, deadline - Date.now())), undefined, true);
       }
     }
     const run = new Run(client, opts, body, created);
@@ -173,7 +173,7 @@ export class Run {
         return await fn(AbortSignal.timeout(Math.max(1, deadline - Date.now())));
       } catch (err) {
         if (!isRetryable(err) || Date.now() >= deadline) throw err;
-        await sleep(Math.min(backoffMs(attempt), Math.max(0, deadline - Date.now())));
+        await sleep(Math.min(backoffMs(attempt), Math.max(0, deadline - Date.now())), undefined, true);
       }
     }
   }

@@ -101,7 +101,7 @@ export class Sender<T> {
         if (isRetryable(err) || signal?.aborted) {
           this.pending.unshift(batch);
           if (this.failures++ === 0) this.o.warn(`could not deliver ${this.o.what} (${describe(err)}); retrying with backoff, ${this.buffered} buffered`);
-          await sleep(Math.min(backoffMs(this.failures - 1), Math.max(0, this.deadline - Date.now())), this.wake.signal);
+          await sleep(Math.min(backoffMs(this.failures - 1), Math.max(0, this.deadline - Date.now())), this.wake.signal, this.finalMode());
         } else if (err instanceof APIError && (err.status === 400 || err.status === 413) && batch.items.length > 1) {
           const mid = Math.ceil(batch.items.length / 2);
           this.pending.unshift({ items: batch.items.slice(0, mid) }, { items: batch.items.slice(mid) });
