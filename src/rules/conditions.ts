@@ -15,7 +15,9 @@ export const freshState = (): RuleState => ({ active: false, last: null, best: n
 /**
  * One value through a condition. Returns whether the condition holds, or null when the value says
  * nothing either way (NaN against a threshold, the first value of a spike rule), which leaves the
- * rule as it was. Updates `state` (previous and best values) and fills the template's variables.
+ * rule as it was. Updates `state` (previous and best values) and sets the condition's own template
+ * variables in `vars`: every one its templates may use is set whenever it returns true, so an object
+ * reused across rules never lends a firing rule another rule's value.
  */
 export function applyCondition(c: Condition, state: RuleState, value: number, step: number, vars: TemplateVars): boolean | null {
   switch (c.type) {

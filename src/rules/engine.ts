@@ -40,6 +40,9 @@ export function evaluateEntries(rules: CompiledRule[], run: RuleRun, entries: Ru
     return hit;
   };
   const { states, dirty } = runStates;
+  // Conditions write their extra placeholders ({threshold}, {best}, …) here; the full variables are
+  // built only when a rule fires, not for each of a batch's values.
+  const extra: TemplateVars = {};
   for (const entry of entries) {
     for (const metric in entry.metrics) {
       const watching = rulesFor(metric);
@@ -50,11 +53,11 @@ export function evaluateEntries(rules: CompiledRule[], run: RuleRun, entries: Ru
         const key = stateKey(rule.id, metric);
         let state = states.get(key);
         if (!state) states.set(key, (state = freshState()));
-        const vars: TemplateVars = { value, step: entry.step, run: run.name, run_id: run.id, metric, rule: rule.id, level: rule.level };
         const { active, last, best, bestStep } = state;
-        const holds = applyCondition(rule.condition, state, value, entry.step, vars);
+        const holds = applyCondition(rule.condition, state, value, entry.step, extra);
         if (holds === true && !state.active) {
           state.active = true;
+          const vars: TemplateVars = { ...extra, value, step: entry.step, run: run.name, run_id: run.id, metric, rule: rule.id, level: rule.level };
           fired.push({ rule_id: rule.id, metric, step: entry.step, level: rule.level, title: rule.title.render(vars), text: rule.text.render(vars) });
         } else if (holds === false && state.active) {
           state.active = false;

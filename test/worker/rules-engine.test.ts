@@ -134,6 +134,20 @@ describe("conditions", () => {
     expect(fired.map((f) => [f.metric, f.step])).toEqual([["val/x", 1], ["val/y", 1]]);
   });
 
+  it("gives each firing rule its own template values when several watch the same metric", ({ expect }) => {
+    const rules = [
+      rule({ id: "jump", condition: { type: "spike", factor: 5 }, text: "{previous}->{value} x{ratio:.0f}" }),
+      rule({ id: "high", condition: { type: "gt", value: 10 }, text: "{value}>{threshold}" }),
+      rule({ id: "flat", condition: { type: "no_improvement", steps: 2 }, text: "best {best}@{best_step} for {steps}" }),
+    ];
+    const fired = evaluateEntries(rules, run, entries([1, 2, 20, 21]), fresh());
+    expect(fired.map((f) => [f.rule_id, f.step, f.text])).toEqual([
+      ["jump", 2, "2->20 x10"],
+      ["high", 2, "20>10"],
+      ["flat", 2, "best 1@0 for 2"],
+    ]);
+  });
+
   it("keeps state per metric: one pattern rule fires separately for each matching metric", ({ expect }) => {
     const r = rule({ metric: "*", condition: { type: "gt", value: 1 } });
     const st = fresh();
