@@ -1,7 +1,15 @@
 // The cost of server-side alert rules on ingest (bench:ingest's second pass): the same batches
-// through the whole stack into a project with `count` rules and into one with none, alternated
-// `reps` times so that drift in a shared machine's load falls on both sides alike.
+// through the whole stack into a project with `count` rules and into one with none, measured in
+// back-to-back pairs (order alternating) so that drift in a shared machine's load falls on both
+// sides alike; the ratio is the median of the pairs' ratios, so one disturbed pair cannot swing it.
 import { call, log, round } from "./lib.mjs";
+
+/** The middle value (the mean of the middle two for an even count). */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
 /** Ten rules of every kind over the benchmark's metrics `train/m0..m9`, two of them patterns. */
 function ruleDefs(count) {
@@ -24,19 +32,21 @@ function ruleDefs(count) {
  * Returns `{ rules, points_per_s_rules, points_per_s_no_rules, rules_ratio }`; `throughStack(server,
  * project)` is bench:ingest's own measurement (points/s for its 8 concurrent runs).
  */
-export async function measureRules(server, throughStack, count, reps = 2) {
+export async function measureRules(server, throughStack, count, pairs = 4) {
   const rates = { none: [], rules: [] };
-  for (let i = 0; i < reps; i++) {
+  for (let i = 0; i < pairs; i++) {
     for (const kind of i % 2 === 0 ? ["none", "rules"] : ["rules", "none"]) {
       const project = `bench-rules-${kind}-${Date.now()}-${i}`;
       if (kind === "rules") for (const def of ruleDefs(count)) await call(server.url, server.key, "POST", `/v1/projects/${project}/rules`, def);
-      const rate = await throughStack(server, project);
-      rates[kind].push(rate);
-      log(`  ${kind === "rules" ? `${count} rules` : "no rules"}: ${Math.round(rate)} points/s`);
+      rates[kind].push(await throughStack(server, project));
     }
+    log(`  pair ${i + 1}: no rules ${Math.round(rates.none[i])}, ${count} rules ${Math.round(rates.rules[i])} points/s`);
   }
-  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const withRules = mean(rates.rules);
-  const without = mean(rates.none);
-  return { rules: count, points_per_s_rules: Math.round(withRules), points_per_s_no_rules: Math.round(without), rules_ratio: round(withRules / without, 3) };
+  const ratios = rates.rules.map((r, i) => r / rates.none[i]);
+  return {
+    rules: count,
+    points_per_s_rules: Math.round(median(rates.rules)),
+    points_per_s_no_rules: Math.round(median(rates.none)),
+    rules_ratio: round(median(ratios), 3),
+  };
 }

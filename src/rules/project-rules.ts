@@ -1,5 +1,5 @@
-import type { Alert, ProjectSettings, Rule, RunStatus } from "../contract";
-import { MAX_RULES_PER_PROJECT, formatTimestamp } from "../contract";
+import type { Alert, ProjectSettings, RunStatus } from "../contract";
+import { MAX_RULES_PER_PROJECT, Rule, formatTimestamp } from "../contract";
 import type { AlertInput } from "../alerts/types";
 import { markRunStale } from "../db/run-status";
 import { EMPTY_PLAN, loadWebhookPlan, type WebhookPlan } from "../webhooks/plan";
@@ -94,7 +94,8 @@ export class ProjectRules {
       return { outcome: same ? "exists" : "conflict", rule: existing };
     }
     if (this.store.count() >= MAX_RULES_PER_PROJECT) return { outcome: "limit" };
-    const stored: Rule = { ...rule, created_at: formatTimestamp(nowUs) };
+    // RPC input is a boundary too: only a definition the contract accepts is stored.
+    const stored = Rule.parse({ ...rule, created_at: formatTimestamp(nowUs) });
     this.store.insertRule(stored, nowUs);
     this.compiled = null;
     return { outcome: "created", rule: stored };

@@ -68,16 +68,21 @@ export class RuleStore {
     this.setMeta("settings", JSON.stringify(s));
   }
 
+  /** Every rule that still parses: one unreadable row must not stop the project's other rules. */
   rules(): Rule[] {
-    return this.sql
-      .exec<{ def: string }>("SELECT def FROM rules ORDER BY created_us, id")
-      .toArray()
-      .map((r) => Rule.parse(JSON.parse(r.def)));
+    const out: Rule[] = [];
+    for (const r of this.sql.exec<{ id: string; def: string }>("SELECT id, def FROM rules ORDER BY created_us, id")) {
+      const parsed = Rule.safeParse(JSON.parse(r.def));
+      if (parsed.success) out.push(parsed.data);
+      else console.error("skipping unreadable rule", r.id);
+    }
+    return out;
   }
 
   rule(id: string): Rule | null {
     const row = this.sql.exec<{ def: string }>("SELECT def FROM rules WHERE id = ?", id).toArray()[0];
-    return row ? Rule.parse(JSON.parse(row.def)) : null;
+    const parsed = row ? Rule.safeParse(JSON.parse(row.def)) : null;
+    return parsed?.success ? parsed.data : null;
   }
 
   count(): number {
