@@ -29,7 +29,8 @@ export async function openSocket(url: URL, token: string | null, onRefused: (err
   // A variable specifier: bundlers for browsers and Workers must not pull Node's `ws` in.
   const specifier = "ws";
   const { default: WS } = (await import(/* @vite-ignore */ specifier)) as typeof import("ws");
-  const ws = new WS(u.toString(), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  // Alert frames are small; compressing each one costs more latency than the bytes it saves.
+  const ws = new WS(u.toString(), { headers: token ? { authorization: `Bearer ${token}` } : {}, perMessageDeflate: false });
   ws.on("unexpected-response", (_req, res) => {
     onRefused(new HandshakeError(res.statusCode ?? 0));
     ws.terminate();
