@@ -6,6 +6,7 @@ import { findActiveKeyByHash, touchKey } from "../db/keys";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { canSeeProject, projectNotFound, requireScope, type Principal } from "./principal";
+import { isRejectedHash, rememberRejected } from "./rejected";
 import { sha256Hex, timingSafeEqualHex } from "./tokens";
 
 /**
@@ -47,9 +48,13 @@ export async function authenticate(env: Env, token: string | null, ctx?: Executi
   if (env.ADMIN_TOKEN && timingSafeEqualHex(hash, await sha256Hex(env.ADMIN_TOKEN))) {
     return { keyId: null, scope: "admin", projects: null };
   }
+  if (isRejectedHash(hash)) return null;
   const db = getDb(env.DB);
   const row = await findActiveKeyByHash(db, hash);
-  if (!row) return null;
+  if (!row) {
+    rememberRejected(hash);
+    return null;
+  }
   const now = Date.now();
   if ((lastTouched.get(row.id) ?? 0) < now - 60_000) {
     lastTouched.set(row.id, now);
@@ -59,16 +64,20 @@ export async function authenticate(env: Env, token: string | null, ctx?: Executi
   return { keyId: row.id, scope: row.scope, projects: row.projects ?? null };
 }
 
-/** Every route but /health and /version: a missing key and a wrong key get the same 401. */
-export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const token = extractToken(c.req.raw) ?? cookieToken(c);
+/** The caller of a request, from any place a key may travel; null when there is no valid key. */
+export async function principalOf(c: Context<AppEnv>): Promise<Principal | null> {
   let ctx: ExecutionContext | undefined;
   try {
     ctx = c.executionCtx;
   } catch {
-    ctx = undefined;
+    ctx = undefined; // app.request() in tests has no execution context
   }
-  const principal = await authenticate(c.env, token, ctx);
+  return authenticate(c.env, extractToken(c.req.raw) ?? cookieToken(c), ctx);
+}
+
+/** Every route but /health and /version: a missing key and a wrong key get the same 401. */
+export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const principal = await principalOf(c);
   if (!principal) throw new ApiError("unauthorized", "Missing or invalid API key");
   c.set("principal", principal);
   await next();
