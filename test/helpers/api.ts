@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { readResponse } from "./read-response";
 
 export const ADMIN = "test-admin-token";
 
@@ -14,14 +15,7 @@ export async function api(method: string, path: string, opts: Opts = {}) {
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined) headers["content-type"] ??= "application/json";
   const res = await exports.default.fetch(new Request(`http://tf.test${path}`, { method, headers, body }));
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json, text, headers: res.headers };
+  return readResponse(res);
 }
 
 let seq = 0;

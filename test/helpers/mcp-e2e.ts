@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { inject } from "vitest";
+import { readResponse } from "./read-response";
 
 // Node-side helpers for the MCP end-to-end tests: REST calls to seed data, and the official
 // MCP client connected to the shared `wrangler dev`.
@@ -12,14 +13,7 @@ export async function rest(method: string, path: string, opts: { token?: string;
   const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? inject("adminToken")}` };
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(`${baseUrl()}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json, text, headers: res.headers };
+  return readResponse(res);
 }
 
 export async function restOk(method: string, path: string, opts: { token?: string; body?: unknown } = {}) {

@@ -4,6 +4,7 @@ import errors from "../fixtures/trackio-wire/errors.jsonl?raw";
 import sdkLogging from "../fixtures/trackio-wire/sdk-logging.jsonl?raw";
 import sdkVariants from "../fixtures/trackio-wire/sdk-variants.jsonl?raw";
 import seedExample from "../fixtures/trackio-wire/seed-example.jsonl?raw";
+import { readResponse, type ReadResponse } from "./read-response";
 
 /** One recorded exchange of the real trackio client/CLI with the real server (test/fixtures/trackio-wire/README.md). */
 export type HttpRecord = {
@@ -24,21 +25,14 @@ export const WIRE: AnyRecord[] = [cliReads, errors, sdkLogging, sdkVariants, see
 export const HTTP_RECORDS = WIRE.filter((r): r is HttpRecord => r.kind === "http");
 export const ELIDED = WIRE.filter((r): r is ElidedRecord => r.kind === "elided");
 
-export type TrackioResponse = { status: number; json: any; text: string; headers: Headers };
+export type TrackioResponse = ReadResponse;
 
 /** Sends one request to the Worker in-process, as the trackio client would. */
 export async function send(method: string, path: string, opts: { headers?: Record<string, string>; query?: Record<string, string>; body?: unknown; raw?: string } = {}): Promise<TrackioResponse> {
   const qs = new URLSearchParams(opts.query ?? {}).toString();
   const body = opts.raw ?? (opts.body === undefined || opts.body === null ? undefined : JSON.stringify(opts.body));
   const res = await exports.default.fetch(new Request(`http://tf.test${path}${qs ? `?${qs}` : ""}`, { method, headers: opts.headers, body }));
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json, text, headers: res.headers };
+  return readResponse(res);
 }
 
 /** `POST /api/<name>` with the client's `{"args", "kwargs"}` envelope. */
