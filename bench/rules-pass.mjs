@@ -11,7 +11,11 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Ten rules of every kind over the benchmark's metrics `train/m0..m9`, two of them patterns. */
+/**
+ * Ten rules of every kind over the benchmark's metrics `train/m0..m9`, two of them patterns. Run 0's
+ * values hover around 0, where the spike rule fires and re-arms often (~65 alerts); the others fire
+ * a few times in all, so the pass measures evaluation plus a realistic trickle of alerts.
+ */
 function ruleDefs(count) {
   const kinds = [
     (m) => ({ metric: m, condition: { type: "gt", value: 100 }, title: "{metric} high", text: "{metric}={value:.4f} at step {step}" }),
@@ -21,7 +25,7 @@ function ruleDefs(count) {
     (m) => ({ metric: m, condition: { type: "no_improvement", steps: 2000, mode: "max" }, title: "{metric} stuck" }),
     () => ({ metric: "train/*", condition: { type: "gt", value: 1000 }, title: "{metric} exploded" }),
     (m) => ({ metric: m, condition: { type: "non_finite" }, title: "{metric} NaN", level: "error" }),
-    (m) => ({ metric: m, condition: { type: "spike", factor: 20, direction: "both" }, title: "{metric} jumped" }),
+    (m) => ({ metric: m, condition: { type: "no_improvement", steps: 500, mode: "min", min_delta: 0.01 }, title: "{metric} stalled" }),
     () => ({ metric: "*/m9", condition: { type: "lt", value: -1000 }, title: "{metric} collapsed" }),
     (m) => ({ metric: m, condition: { type: "gt", value: 50 }, title: "{metric} over 50" }),
   ];
