@@ -19,6 +19,12 @@ export type StoreAlerts = (project: string, inputs: AlertInput[], plan: WebhookP
 
 /** Stale checks per alarm run; more stay due and the alarm fires again at once. */
 const STALE_BATCH = 50;
+/**
+ * How long a run's webhook targets, once read for its rule alerts, are reused: a rule firing on
+ * batch after batch would otherwise cost two D1 reads each time (most of its cost). A subscription
+ * added or removed reaches rule alerts within this delay.
+ */
+const PLAN_TTL_MS = 2000;
 /** After a failed D1 check the run is checked again this much later. */
 const RETRY_US = 30_000_000;
 
@@ -52,6 +58,8 @@ export class ProjectRules {
   private compiled: CompiledRule[] | null = null;
   private cachedSettings: ProjectSettings | null = null;
   private project: string | null = null;
+  /** Webhook targets by run id, read from D1 at `at` (see emit). */
+  private readonly plans = new Map<string, { plan: WebhookPlan; at: number }>();
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -124,14 +132,25 @@ export class ProjectRules {
 
   /**
    * Alerts raised here reach webhooks like any other: the project's targets are read from D1 only
-   * when something fired, so a quiet batch costs no D1 read. Without them the alerts are still stored.
+   * when something fired, so a quiet batch costs no D1 read, and a run whose rules fire batch after
+   * batch reuses them for PLAN_TTL_MS. Without them the alerts are still stored.
    */
-  private async emit(project: string, inputs: AlertInput[]): Promise<Alert[]> {
-    let plan = EMPTY_PLAN;
-    try {
-      plan = await loadWebhookPlan(this.env.DB, project, inputs.map((i) => i.run_id));
-    } catch (err) {
-      console.error("webhook targets unavailable for rule alerts", err instanceof Error ? err.message : String(err));
+  private async emit(project: string, inputs: AlertInput[], nowMs = Date.now()): Promise<Alert[]> {
+    const runIds = [...new Set(inputs.map((i) => i.run_id ?? ""))];
+    const key = runIds.length === 1 ? runIds[0] : null;
+    const cached = key === null ? undefined : this.plans.get(key);
+    let plan = cached && nowMs - cached.at < PLAN_TTL_MS ? cached.plan : null;
+    if (!plan) {
+      try {
+        plan = await loadWebhookPlan(this.env.DB, project, runIds);
+        if (key !== null) {
+          if (this.plans.size >= 256) this.plans.clear();
+          this.plans.set(key, { plan, at: nowMs });
+        }
+      } catch (err) {
+        console.error("webhook targets unavailable for rule alerts", err instanceof Error ? err.message : String(err));
+        plan = EMPTY_PLAN;
+      }
     }
     return this.storeAlerts(project, inputs, plan);
   }
