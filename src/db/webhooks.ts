@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DeliveryStatus } from "../contract";
-import type { Db } from "./client";
+import { chunkJson, type Db } from "./client";
 import { runs, webhookDeliveries, webhooks } from "./schema";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -146,6 +146,25 @@ export async function markExhausted(db: Db, r: Omit<AttemptRecord, "status" | "a
       },
       setWhere: ne(webhookDeliveries.status, "delivered"),
     });
+}
+
+/** A delivery as the outbox hands it to the queue, before its first attempt. */
+export type PendingDelivery = Omit<AttemptRecord, "status" | "attempts" | "lastStatus" | "lastError" | "at"> & { createdAt: string };
+
+// One statement per ~1 MB of JSON (json_each, as the ingest path does): D1's 100-parameter limit
+// would cut multi-row VALUES to 9 deliveries.
+const INSERT_PENDING = `INSERT OR IGNORE INTO webhook_deliveries (id, project, webhook_id, alert_id, url, kind, status, attempts, created_at, updated_at)
+  SELECT value ->> 'id', value ->> 'project', value ->> 'webhookId', value ->> 'alertId', value ->> 'url', value ->> 'kind', 'pending', 0, value ->> 'createdAt', ?2
+  FROM json_each(?1)`;
+
+/**
+ * Lists deliveries as pending (attempts 0) from the moment they are handed to the queue. INSERT OR
+ * IGNORE: it may run after the consumer has already recorded an attempt (or a re-send repeats it),
+ * and a row that exists is never touched, so a delivered or failed one never goes back to pending.
+ */
+export async function insertPendingDeliveries(d1: D1Database, rows: PendingDelivery[], at: string): Promise<void> {
+  const chunks = chunkJson(rows);
+  if (chunks.length) await d1.batch(chunks.map((chunk) => d1.prepare(INSERT_PENDING).bind(chunk, at)));
 }
 
 export async function listDeliveries(db: Db, project: string, q: { status?: DeliveryStatus; webhook?: string; limit: number }): Promise<DeliveryRow[]> {

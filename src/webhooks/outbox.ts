@@ -1,5 +1,6 @@
 import { sendJobs, type Outgoing } from "./enqueue";
 import { newDeliveryId, type JobAlert, type WebhookJob } from "./job";
+import { logPendingDeliveries } from "./pending";
 import { targetsFor, type WebhookPlan } from "./plan";
 import { nowTimestamp } from "../contract/time";
 
@@ -7,7 +8,8 @@ import { nowTimestamp } from "../contract/time";
 // the same storage transaction as the alert, so an alert is never stored without its deliveries.
 // Rows are sent to the queue right after the write and deleted once the queue accepted them; rows the
 // queue refused, or that an eviction cut off mid-send, are re-sent by the object's alarm. This is
-// the only module with SQL for the table.
+// the only module with SQL for the table. Every hand-off to the queue also lists its deliveries as
+// pending in D1's delivery log (`log`, when given), so they show before their first attempt.
 
 /** A row handed to a sender is not due again before this: the send is in flight. */
 const LEASE_MS = 30_000;
@@ -47,12 +49,16 @@ export class WebhookOutbox {
     private readonly storage: DurableObjectStorage,
     private readonly plan: WebhookPlan,
     private readonly alarmAt: number | null,
+    private readonly log: D1Database | undefined,
   ) {}
 
-  /** Reads the current alarm (unless nothing can match), so that `send` can lower it without an await. */
-  static async open(storage: DurableObjectStorage, plan: WebhookPlan): Promise<WebhookOutbox> {
+  /**
+   * Reads the current alarm (unless nothing can match), so that `send` can lower it without an await.
+   * `log`: the D1 database whose delivery log lists the deliveries as pending when they are sent.
+   */
+  static async open(storage: DurableObjectStorage, plan: WebhookPlan, log?: D1Database): Promise<WebhookOutbox> {
     const none = plan.subscriptions.length === 0 && Object.keys(plan.runs).length === 0;
-    return new WebhookOutbox(storage, plan, none ? null : await storage.getAlarm());
+    return new WebhookOutbox(storage, plan, none ? null : await storage.getAlarm(), log);
   }
 
   /** Synchronous, for use inside the alert's transaction. Returns the deliveries recorded. */
@@ -94,7 +100,7 @@ export class WebhookOutbox {
     if (!this.recorded.length) return { sent: 0, failed: 0 };
     const armed = lowerAlarm(this.storage, this.alarmAt, nowMs + LEASE_MS);
     const rows = selectByIds(this.storage.sql, this.recorded);
-    const result = await sendRows(this.storage, queue, rows, nowMs);
+    const result = await sendRows(this.storage, queue, rows, nowMs, this.log);
     await armed;
     return result;
   }
@@ -104,7 +110,12 @@ export class WebhookOutbox {
  * The alarm's part: re-sends every row that is due (never sent, refused by the queue, or left by an
  * eviction), then makes sure the alarm fires again by the next due row. Never throws.
  */
-export async function resendDueWebhooks(storage: DurableObjectStorage, queue: Queue<unknown>, nowMs = Date.now()): Promise<{ sent: number; failed: number }> {
+export async function resendDueWebhooks(
+  storage: DurableObjectStorage,
+  queue: Queue<unknown>,
+  nowMs = Date.now(),
+  log?: D1Database,
+): Promise<{ sent: number; failed: number }> {
   const current = await storage.getAlarm();
   const rows = storage.sql.exec<Row>("SELECT id, job, tries FROM webhook_outbox WHERE due_ms <= ? ORDER BY due_ms LIMIT ?", nowMs, RESEND_LIMIT).toArray();
   let result = { sent: 0, failed: 0 };
@@ -112,7 +123,7 @@ export async function resendDueWebhooks(storage: DurableObjectStorage, queue: Qu
     // Claim them and arm the alarm in one synchronous step, as `send` does.
     storage.sql.exec("UPDATE webhook_outbox SET due_ms = ? WHERE id IN (SELECT value FROM json_each(?))", nowMs + LEASE_MS, JSON.stringify(rows.map((r) => r.id)));
     const armed = lowerAlarm(storage, current, nowMs + LEASE_MS);
-    result = await sendRows(storage, queue, rows, nowMs);
+    result = await sendRows(storage, queue, rows, nowMs, log);
     await armed;
   }
   await armForOutbox(storage);
@@ -153,8 +164,12 @@ function selectByIds(sql: SqlStorage, ids: string[]): Row[] {
 
 const encoder = new TextEncoder();
 
-async function sendRows(storage: DurableObjectStorage, queue: Queue<unknown>, rows: Row[], nowMs: number) {
+async function sendRows(storage: DurableObjectStorage, queue: Queue<unknown>, rows: Row[], nowMs: number, log: D1Database | undefined) {
   const outgoing: Outgoing[] = rows.map((r) => ({ id: r.id, job: JSON.parse(r.job) as WebhookJob, bytes: encoder.encode(r.job).length }));
+  // In parallel with the send, in either order: the log's INSERT OR IGNORE never overwrites an attempt
+  // the consumer recorded first. A delivery the queue refuses is listed too (it is pending in the
+  // outbox). Awaited last, so a slow log write never holds sent rows in the outbox past their lease.
+  const logged = log ? logPendingDeliveries(log, outgoing.map((o) => o.job)) : undefined;
   const { sent, failed } = await sendJobs(queue, outgoing);
   if (sent.length) storage.sql.exec("DELETE FROM webhook_outbox WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(sent));
   if (failed.length) {
@@ -165,5 +180,6 @@ async function sendRows(storage: DurableObjectStorage, queue: Queue<unknown>, ro
     }
     await armForOutbox(storage);
   }
+  await logged;
   return { sent: sent.length, failed: failed.length };
 }
