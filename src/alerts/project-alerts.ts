@@ -40,7 +40,7 @@ export class ProjectAlerts extends DurableObject<Env> {
    * go to the outbox in the same transaction, then to the queue; the alarm re-sends what is left.
    */
   async createAlerts(project: string, inputs: AlertInput[], plan: WebhookPlan = EMPTY_PLAN): Promise<Alert[]> {
-    const webhooks = await WebhookOutbox.open(this.ctx.storage, plan);
+    const webhooks = await WebhookOutbox.open(this.ctx.storage, plan, this.env.DB);
     const { all, created } = this.store.insert(project, inputs, Date.now() * 1000, webhooks);
     this.waiters.notify(created);
     this.subscribers.publish(created);
@@ -51,7 +51,7 @@ export class ProjectAlerts extends DurableObject<Env> {
 
   /** The one alarm, shared: webhook re-sends and stale checks each lower it to their next due time, never raise it. */
   async alarm() {
-    await resendDueWebhooks(this.ctx.storage, this.env.WEBHOOK_QUEUE);
+    await resendDueWebhooks(this.ctx.storage, this.env.WEBHOOK_QUEUE, Date.now(), this.env.DB);
     await this.rules.alarm();
   }
 
