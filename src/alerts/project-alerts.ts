@@ -111,6 +111,11 @@ export class ProjectAlerts extends DurableObject<Env> {
     return this.store.counts(runId);
   }
 
+  /** Every run's counts in one call (the dashboard's runs table); runs without alerts are absent. */
+  async countsByRun(): Promise<Record<string, AlertCounts>> {
+    return this.store.countsByRun();
+  }
+
   async deleteRunAlerts(runId: string): Promise<number> {
     this.rules.forgetRun(runId);
     return this.store.deleteRun(runId);

@@ -233,6 +233,22 @@ export class AlertStore {
     return out;
   }
 
+  /**
+   * Every run's counts by level in one query, from the counts kept at insert time. The GROUP BY
+   * follows alert_counts' primary key (run_key, level_rank), so SQLite walks that index without a
+   * sort and reads one row per run and level, however many alerts there are. Alerts without a run
+   * (run_key '') are left out.
+   */
+  countsByRun(): Record<string, AlertCounts> {
+    const cursor = this.sql.exec<{ run_key: string; level_rank: number; n: number }>(
+      "SELECT run_key, level_rank, SUM(n) AS n FROM alert_counts WHERE run_key > '' GROUP BY run_key, level_rank",
+    );
+    const out: Record<string, AlertCounts> = {};
+    for (const r of cursor) (out[r.run_key] ??= { info: 0, warn: 0, error: 0 })[LEVELS[r.level_rank]] = Number(r.n);
+    this.lastRowsRead = cursor.rowsRead;
+    return out;
+  }
+
   deleteRun(runId: string): number {
     return this.ctx.storage.transactionSync(() => {
       const n = Number(this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM alerts WHERE run_id = ?", runId).one().n);

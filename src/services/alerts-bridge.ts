@@ -8,6 +8,11 @@ export async function alertCountsFor(env: Env, project: string, runId?: string):
   return alertsStub(env, project).countByLevel(runId ?? null);
 }
 
+/** Counts by level of every run with alerts, in one call to the object. */
+export async function alertCountsByRun(env: Env, project: string): Promise<Record<string, AlertCounts>> {
+  return alertsStub(env, project).countsByRun();
+}
+
 export async function deleteRunAlerts(env: Env, project: string, runId: string): Promise<number> {
   return alertsStub(env, project).deleteRunAlerts(runId);
 }
