@@ -99,7 +99,7 @@ async function main() {
     const stack = await throughStack(server, project);
     log(`HTTP → Worker → D1: ${Math.round(stack)} points/s (ratio ${round(stack / raw, 3)})`);
     if (RULES > 0) log(`ingest with ${RULES} alert rules against none…`);
-    const rules = RULES > 0 ? await measureRules(server, throughStack, RULES) : {};
+    const rules = RULES > 0 ? await measureRules(server, batches, RULES) : {};
     if (RULES > 0) log(`  ratio with/without rules: ${rules.rules_ratio}`);
 
     log(`seeding a ${LONG}-point series and a ${SHORT}-point one…`);

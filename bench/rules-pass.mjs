@@ -1,15 +1,6 @@
 // The cost of server-side alert rules on ingest (bench:ingest's second pass): the same batches
-// through the whole stack into a project with `count` rules and into one with none, measured in
-// back-to-back pairs (order alternating) so that drift in a shared machine's load falls on both
-// sides alike; the ratio is the median of the pairs' ratios, so one disturbed pair cannot swing it.
+// through the whole stack into a project with `count` rules and into one with none, side by side.
 import { call, log, round } from "./lib.mjs";
-
-/** The middle value (the mean of the middle two for an even count). */
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /**
  * Ten rules of every kind over the benchmark's metrics `train/m0..m9`, two of them patterns. Run 0's
@@ -33,24 +24,31 @@ function ruleDefs(count) {
 }
 
 /**
- * Returns `{ rules, points_per_s_rules, points_per_s_no_rules, rules_ratio }`; `throughStack(server,
- * project)` is bench:ingest's own measurement (points/s for its 8 concurrent runs).
+ * Returns `{ rules, points_per_s_rules, points_per_s_no_rules, rules_ratio }`. `batches[run][i]` are
+ * bench:ingest's batches. Both projects get the same batches in lockstep: each round sends batch i of
+ * every run to both at once (16 requests) and waits for all, so whatever else loads the machine at
+ * that moment weighs on both sides alike. A side's rate is what its runs would reach sending one
+ * batch after another at its mean request latency; the ratio is the latencies' ratio.
  */
-export async function measureRules(server, throughStack, count, pairs = 4) {
-  const rates = { none: [], rules: [] };
-  for (let i = 0; i < pairs; i++) {
-    for (const kind of i % 2 === 0 ? ["none", "rules"] : ["rules", "none"]) {
-      const project = `bench-rules-${kind}-${Date.now()}-${i}`;
-      if (kind === "rules") for (const def of ruleDefs(count)) await call(server.url, server.key, "POST", `/v1/projects/${project}/rules`, def);
-      rates[kind].push(await throughStack(server, project));
-    }
-    log(`  pair ${i + 1}: no rules ${Math.round(rates.none[i])}, ${count} rules ${Math.round(rates.rules[i])} points/s`);
-  }
-  const ratios = rates.rules.map((r, i) => r / rates.none[i]);
-  return {
-    rules: count,
-    points_per_s_rules: Math.round(median(rates.rules)),
-    points_per_s_no_rules: Math.round(median(rates.none)),
-    rules_ratio: round(median(ratios), 3),
+export async function measureRules(server, batches, count) {
+  const stamp = Date.now();
+  const sides = { none: `bench-norules-${stamp}`, rules: `bench-rules-${stamp}` };
+  for (const def of ruleDefs(count)) await call(server.url, server.key, "POST", `/v1/projects/${sides.rules}/rules`, def);
+  const runIds = { none: [], rules: [] };
+  for (const side of ["none", "rules"])
+    for (let r = 0; r < batches.length; r++) runIds[side].push((await call(server.url, server.key, "POST", `/v1/projects/${sides[side]}/runs`, { name: `ingest-${r}` })).id);
+  const latency = { none: [], rules: [] };
+  const send = async (side, r, i) => {
+    const t = performance.now();
+    await call(server.url, server.key, "POST", `/v1/projects/${sides[side]}/runs/${runIds[side][r]}/logs`, { logs: batches[r][i] });
+    latency[side].push(performance.now() - t);
   };
+  for (let i = 0; i < batches[0].length; i++) await Promise.all(batches.flatMap((_, r) => [send("none", r, i), send("rules", r, i)]));
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const points = batches[0][0].length * Object.keys(batches[0][0][0].metrics).length * batches.length;
+  const rate = (side) => (points * 1000) / mean(latency[side]);
+  log(`  mean latency per batch: no rules ${round(mean(latency.none))} ms, ${count} rules ${round(mean(latency.rules))} ms`);
+  const alerts = await call(server.url, server.key, "GET", `/v1/projects/${sides.rules}/alerts?limit=1000`);
+  log(`  the rules raised ${alerts.alerts.length}${alerts.has_more ? "+" : ""} alerts`);
+  return { rules: count, points_per_s_rules: Math.round(rate("rules")), points_per_s_no_rules: Math.round(rate("none")), rules_ratio: round(rate("rules") / rate("none"), 3) };
 }
