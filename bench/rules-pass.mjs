@@ -43,7 +43,9 @@ export async function measureRules(server, batches, count) {
     await call(server.url, server.key, "POST", `/v1/projects/${sides[side]}/runs/${runIds[side][r]}/logs`, { logs: batches[r][i] });
     latency[side].push(performance.now() - t);
   };
-  for (let i = 0; i < batches[0].length; i++) await Promise.all(batches.flatMap((_, r) => [send("none", r, i), send("rules", r, i)]));
+  // Within a round, which side's requests go out first alternates by run and by round.
+  for (let i = 0; i < batches[0].length; i++)
+    await Promise.all(batches.flatMap((_, r) => ((r + i) % 2 ? [send("none", r, i), send("rules", r, i)] : [send("rules", r, i), send("none", r, i)])));
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const points = batches[0][0].length * Object.keys(batches[0][0][0].metrics).length * batches.length;
   const rate = (side) => (points * 1000) / mean(latency[side]);
