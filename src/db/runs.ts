@@ -7,23 +7,18 @@ import { metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./s
 export type RunRow = typeof runs.$inferSelect;
 
 /**
- * `stale` is what a `running` run looks like once its client has sent nothing for
- * `staleAfterUs`; the stored status may also say so (set by the project's alarm).
+ * The stored status is the truth: the project's Durable Object marks a silent `running` run
+ * `stale` after the project's own `stale_after` (an alarm, with its alert), and ingest marks it
+ * `running` again. Reads never recompute it from a clock, so they agree with the alerts.
  */
-export function effectiveStatus(row: RunRow, nowUs: number, staleAfterUs: number): RunStatus {
-  if (row.status !== "running") return row.status;
-  const lastUs = row.lastLogUs ?? row.createdUs;
-  return lastUs < nowUs - staleAfterUs ? "stale" : "running";
-}
-
-export function toRun(row: RunRow, nowUs: number, staleAfterUs: number): Run {
+export function toRun(row: RunRow): Run {
   return {
     id: row.id,
     project: row.project,
     name: row.name,
     group: row.groupName,
     config: (row.config ?? {}) as Run["config"],
-    status: effectiveStatus(row, nowUs, staleAfterUs),
+    status: row.status,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
     finished_at: row.finishedAt,
@@ -69,20 +64,14 @@ export type RunFilters = {
   name?: string;
   /** `[key, value]` pairs compared with json_extract; value already parsed from JSON when it parses. */
   config?: [string, unknown][];
-  nowUs: number;
-  staleAfterUs: number;
 };
 
 /** Runs of a project, oldest first (Trackio's order). */
-export async function listRuns(db: Db, project: string, f: RunFilters): Promise<RunRow[]> {
+export async function listRuns(db: Db, project: string, f: RunFilters = {}): Promise<RunRow[]> {
   const where: SQL[] = [eq(runs.project, project)];
   if (f.group !== undefined) where.push(eq(runs.groupName, f.group));
   if (f.name !== undefined) where.push(eq(runs.name, f.name));
-  const cutoff = f.nowUs - f.staleAfterUs;
-  const lastUs = sql`coalesce(${runs.lastLogUs}, ${runs.createdUs})`;
-  if (f.status === "stale") where.push(sql`(${runs.status} = 'stale' OR (${runs.status} = 'running' AND ${lastUs} < ${cutoff}))`);
-  else if (f.status === "running") where.push(sql`(${runs.status} = 'running' AND ${lastUs} >= ${cutoff})`);
-  else if (f.status) where.push(eq(runs.status, f.status));
+  if (f.status) where.push(eq(runs.status, f.status));
   for (const [key, value] of f.config ?? []) {
     const path = `$."${key.replaceAll('"', '""')}"`;
     if (value === null) where.push(sql`json_type(${runs.config}, ${path}) = 'null'`);

@@ -1,14 +1,8 @@
 import { getDb, type Db } from "../db/client";
 
-/** What a service call needs: bindings, the ORM, the clock and the stale window. */
-export type Svc = { env: Env; db: Db; nowUs: number; staleAfterUs: number };
+/** What a service call needs: bindings, the ORM and the clock. */
+export type Svc = { env: Env; db: Db; nowUs: number };
 
 export function svc(env: Env): Svc {
-  const staleSeconds = Number(env.STALE_AFTER_SECONDS ?? 600);
-  return {
-    env,
-    db: getDb(env.DB),
-    nowUs: Date.now() * 1000,
-    staleAfterUs: (Number.isFinite(staleSeconds) && staleSeconds > 0 ? staleSeconds : 600) * 1_000_000,
-  };
+  return { env, db: getDb(env.DB), nowUs: Date.now() * 1000 };
 }

@@ -7,10 +7,10 @@ import { requireProject } from "./runs";
 export async function projectSummary(s: Svc, project: string): Promise<ProjectSummary> {
   await requireProject(s, project);
   const [rows, alertCounts] = await Promise.all([
-    listRuns(s.db, project, { nowUs: s.nowUs, staleAfterUs: s.staleAfterUs }),
+    listRuns(s.db, project),
     alertCountsFor(s.env, project),
   ]);
-  const runs = rows.map((r) => toRun(r, s.nowUs, s.staleAfterUs));
+  const runs = rows.map((r) => toRun(r));
   const steps = runs.map((r) => r.last_step).filter((x): x is number => x !== null);
   const activity = rows.map((r) => ({ us: r.lastLogUs ?? r.createdUs, at: r.lastLogAt ?? r.createdAt })).sort((a, b) => b.us - a.us)[0];
   return {

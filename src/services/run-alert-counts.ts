@@ -11,7 +11,7 @@ import { requireProject } from "./runs";
  */
 export async function runAlertCounts(s: Svc, project: string): Promise<Record<string, AlertCounts>> {
   await requireProject(s, project);
-  const [rows, byRun] = await Promise.all([listRuns(s.db, project, { nowUs: s.nowUs, staleAfterUs: s.staleAfterUs }), alertCountsByRun(s.env, project)]);
+  const [rows, byRun] = await Promise.all([listRuns(s.db, project), alertCountsByRun(s.env, project)]);
   const out: Record<string, AlertCounts> = {};
   for (const r of rows) out[r.id] = byRun[r.id] ?? { info: 0, warn: 0, error: 0 };
   return out;

@@ -41,7 +41,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
   }
   if (input.id) {
     const existing = await findRunById(s.db, project, input.id);
-    if (existing) return { ...toRun(existing, s.nowUs, s.staleAfterUs), resumed: true };
+    if (existing) return { ...toRun(existing), resumed: true };
   }
   if (input.resume !== "never") {
     if (!input.name) throw badRequest(`name is required when resume is '${input.resume}'`, [{ path: "name", message: "required when resume is not 'never'" }]);
@@ -51,7 +51,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
       if (input.config) patch.config = { ...existing.config, ...input.config };
       const row = (await updateRun(s.db, existing.id, patch)) ?? existing;
       for (const l of runStartListeners) await l(s, row);
-      return { ...toRun(row, s.nowUs, s.staleAfterUs), resumed: true };
+      return { ...toRun(row), resumed: true };
     }
     if (input.resume === "must") throw new ApiError("not_found", `Run '${input.name}' does not exist in project '${project}'`);
   }
@@ -76,7 +76,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     webhookMinLevel: input.webhook_min_level ?? null,
   });
   for (const l of runStartListeners) await l(s, row);
-  return { ...toRun(row, s.nowUs, s.staleAfterUs), resumed: false };
+  return { ...toRun(row), resumed: false };
 }
 
 /** `key=value` filters: the value is compared as JSON when it parses (`lr=0.01`, `aug=true`), else as text. */
@@ -100,16 +100,14 @@ export async function listProjectRuns(s: Svc, project: string, q: z.output<typeo
     status: q.status,
     name: q.name,
     config: parseConfigFilters(q.config),
-    nowUs: s.nowUs,
-    staleAfterUs: s.staleAfterUs,
   });
-  return rows.map((r) => toRun(r, s.nowUs, s.staleAfterUs));
+  return rows.map((r) => toRun(r));
 }
 
 export async function runSummary(s: Svc, project: string, ref: string): Promise<RunSummary> {
   const row = await getRunOr404(s, project, ref);
   const [names, alertCounts] = await Promise.all([metricNamesOf(s.env.DB, row.id), alertCountsFor(s.env, project, row.id)]);
-  return { ...toRun(row, s.nowUs, s.staleAfterUs), metrics: names.map((n) => n.name), alert_counts: alertCounts };
+  return { ...toRun(row), metrics: names.map((n) => n.name), alert_counts: alertCounts };
 }
 
 export async function renameRun(s: Svc, project: string, ref: string, name: string): Promise<Run> {
@@ -117,14 +115,14 @@ export async function renameRun(s: Svc, project: string, ref: string, name: stri
   const updated = await updateRun(s.db, row.id, { name, updatedAt: formatTimestamp(s.nowUs) });
   // Alerts carry their run's name (Trackio's shape), so the project's object renames them too.
   await renameRunAlerts(s.env, project, row.id, name);
-  return toRun(updated ?? row, s.nowUs, s.staleAfterUs);
+  return toRun(updated ?? row);
 }
 
 export async function finishRun(s: Svc, project: string, ref: string, body: z.output<typeof FinishRun>): Promise<Run> {
   const row = await getRunOr404(s, project, ref);
   const now = formatTimestamp(s.nowUs);
   const updated = await updateRun(s.db, row.id, { status: body.status, finishedAt: now, updatedAt: now });
-  return toRun(updated ?? row, s.nowUs, s.staleAfterUs);
+  return toRun(updated ?? row);
 }
 
 /** Deletes the run's D1 rows, then its alerts in the project's Durable Object. */
