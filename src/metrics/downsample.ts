@@ -2,12 +2,17 @@ import type { MetricPoint } from "../contract";
 import { formatTimestamp } from "../contract/time";
 import { mergeBucket, pointBucket, ROLLUP_WIDTHS, type Bucket } from "./rollup";
 
+/** A series of at most this many log rows is bucketed from its exact rows (a few tens of ms). */
+export const RAW_BUCKET_LIMIT = 20_000;
+
 /**
- * The finest rollup width whose bucket count over `span` steps is at most 4 × maxPoints: enough
- * rows to merge into maxPoints/2 min/max pairs, few enough that a read stays a few ms.
+ * The finest rollup width whose bucket count over `span` steps is at most `rowsPerPoint` ×
+ * maxPoints. One series reads up to 4 rows a point, enough to merge into maxPoints/2 min/max
+ * pairs in a few ms; a many-series read (all metrics of many runs) takes 1, so its cost stays
+ * proportional to the points it returns.
  */
-export function pickWidth(span: number, maxPoints: number): number {
-  for (const w of ROLLUP_WIDTHS) if (Math.ceil(span / w) <= 4 * maxPoints) return w;
+export function pickWidth(span: number, maxPoints: number, rowsPerPoint = 4): number {
+  for (const w of ROLLUP_WIDTHS) if (Math.ceil(span / w) <= rowsPerPoint * maxPoints) return w;
   return ROLLUP_WIDTHS[ROLLUP_WIDTHS.length - 1];
 }
 

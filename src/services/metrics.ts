@@ -2,9 +2,8 @@ import type { z } from "zod";
 import type { MetricPoint, MetricQuery, MetricValues, Series, SeriesQuery, Snapshot, SnapshotQuery } from "../contract";
 import { countLogsBetween, logRowsBetween, metricNamesOf, rawPoints, rollupBuckets, rollupBucketsMany } from "../db/metrics";
 import type { RunRow } from "../db/runs";
-import { downsampleBuckets, downsamplePoints, pickWidth } from "../metrics/downsample";
+import { downsampleBuckets, downsamplePoints, pickWidth, RAW_BUCKET_LIMIT } from "../metrics/downsample";
 import { parseTimestamp } from "../contract/time";
-import { ROLLUP_WIDTHS } from "../metrics/rollup";
 import { getRunOr404 } from "./runs";
 import type { Svc } from "./context";
 
@@ -34,13 +33,12 @@ export async function seriesOf(s: Svc, run: RunRow, metric: string, q: z.output<
   const fullRange = r.lo <= 0 && r.hi >= (run.lastStep ?? 0);
   const rows = fullRange ? run.logCount : await countLogsBetween(s.env.DB, run.id, r.lo, r.hi);
   if (rows <= maxPoints) return { downsampled: false, values: (await rawPoints(s.env.DB, run.id, metric, r.lo, r.hi)).map(toPoint) };
-  const width = pickWidth(r.hi - r.lo + 1, maxPoints);
-  if (width === ROLLUP_WIDTHS[0] && rows <= 2 * maxPoints) {
-    // Finer than the finest rollup: bucket the exact rows instead.
+  if (rows <= RAW_BUCKET_LIMIT) {
     const raw = await rawPoints(s.env.DB, run.id, metric, r.lo, r.hi);
     const pts = raw.filter((p) => typeof p.value === "number").map((p) => ({ step: p.step, value: p.value as number, us: parseTimestamp(p.timestamp) ?? 0 }));
     return { downsampled: true, values: downsamplePoints(pts, maxPoints) };
   }
+  const width = pickWidth(r.hi - r.lo + 1, maxPoints);
   const buckets = await rollupBuckets(s.env.DB, run.id, metric, width, r.lo, r.hi);
   return { downsampled: true, values: downsampleBuckets(buckets, maxPoints, r.lo, r.hi) };
 }
@@ -90,14 +88,21 @@ async function seriesOfRun(s: Svc, run: RunRow, q: z.output<typeof SeriesQuery>)
   const base = { run: run.name, run_id: run.id };
   if (!names.length || hi < lo) return names.map((metric) => ({ ...base, metric, downsampled: false, values: [] }));
   const rows = lo === 0 ? run.logCount : await countLogsBetween(s.env.DB, run.id, lo, hi);
-  if (rows <= q.max_points) {
+  if (rows <= Math.min(4 * q.max_points, RAW_BUCKET_LIMIT)) {
+    // Short enough to read every row once for all the metrics: exact, or bucketed from exact rows.
     const byName = new Map<string, MetricPoint[]>(names.map((n) => [n, []]));
     for (const row of await logRowsBetween(s.env.DB, run.id, lo, hi)) {
       for (const [name, value] of Object.entries(row.metrics)) byName.get(name)?.push(toPoint({ step: row.step, timestamp: row.timestamp, value }));
     }
-    return names.map((metric) => ({ ...base, metric, downsampled: false, values: byName.get(metric) ?? [] }));
+    const exact = rows <= q.max_points;
+    return names.map((metric) => {
+      const values = byName.get(metric) ?? [];
+      if (exact) return { ...base, metric, downsampled: false, values };
+      const pts = values.filter((p) => typeof p.value === "number").map((p) => ({ step: p.step, value: p.value as number, us: parseTimestamp(p.timestamp) ?? 0 }));
+      return { ...base, metric, downsampled: true, values: downsamplePoints(pts, q.max_points) };
+    });
   }
-  const width = pickWidth(hi - lo + 1, q.max_points);
+  const width = pickWidth(hi - lo + 1, q.max_points, 1);
   const buckets = await rollupBucketsMany(s.env.DB, run.id, names, width, lo, hi);
   return names.map((metric) => ({ ...base, metric, downsampled: true, values: downsampleBuckets(buckets.get(metric) ?? [], q.max_points, lo, hi) }));
 }

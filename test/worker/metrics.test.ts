@@ -88,4 +88,22 @@ describe("metric reads", () => {
     const after = await get(`/v1/projects/${p}/series?runs=a&metrics=loss&after=7`);
     expect(after.series[0].values.map((v: Point) => v.step)).toEqual([8, 9]);
   });
+
+  it("downsamples every metric of several runs, keeping each series' spikes", async ({ expect }) => {
+    const p = uniqueProject();
+    const short = await createRun(p, { name: "short" });
+    const long = await createRun(p, { name: "long" });
+    const v = (i: number, spikeAt: number) => Math.sin(i / 100) + (i === spikeAt ? 500 : 0);
+    await logEntries(p, short.id, Array.from({ length: 3000 }, (_, i) => ({ step: i, metrics: { a: v(i, 1234), b: -v(i, 2222) } })));
+    for (let start = 0; start < 30_000; start += 5000)
+      await logEntries(p, long.id, Array.from({ length: 5000 }, (_, k) => ({ step: start + k, metrics: { a: v(start + k, 27_000) } })));
+    const s = await get(`/v1/projects/${p}/series?runs=short,long&max_points=500`);
+    const by = Object.fromEntries(s.series.map((x: { run: string; metric: string }) => [`${x.run}/${x.metric}`, x]));
+    expect(Object.keys(by).sort()).toEqual(["long/a", "short/a", "short/b"]);
+    for (const [key, spike] of [["short/a", 1234], ["short/b", 2222], ["long/a", 27_000]] as const) {
+      expect(by[key].downsampled, key).toBe(true);
+      expect(by[key].values.length, key).toBeLessThanOrEqual(500);
+      expect(by[key].values.map((x: Point) => x.step), key).toContain(spike);
+    }
+  });
 });
