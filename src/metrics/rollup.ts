@@ -34,24 +34,52 @@ export const pointBucket = (bucket: number, step: number, v: number, us: number)
   bucket, fs: step, f: v, fu: us, ls: step, l: v, lu: us, as: step, a: v, au: us, zs: step, z: v, zu: us,
 });
 
-/** Rollup rows for a batch: finite numbers only (NaN, ±Infinity and nested values are not charted). */
+/** Folds one finite value into a bucket in place (the same rules as mergeBucket, without allocating). */
+function foldPoint(b: Bucket, step: number, v: number, us: number) {
+  if (step < b.fs) { b.fs = step; b.f = v; b.fu = us; }
+  if (step >= b.ls) { b.ls = step; b.l = v; b.lu = us; }
+  if (v < b.a) { b.as = step; b.a = v; b.au = us; }
+  if (v > b.z) { b.zs = step; b.z = v; b.zu = us; }
+}
+
+/**
+ * Rollup rows for a batch: finite numbers only (NaN, ±Infinity and nested values are not charted).
+ * Hot on ingest (entries × metrics × widths), so each (metric, width) remembers its current bucket:
+ * steps in a batch mostly ascend, and a point then costs a compare and a fold, no map lookup.
+ */
 export function computeRollups(entries: IngestedEntry[]): RollupRow[] {
-  const acc = new Map<string, RollupRow>();
+  type Level = { w: number; current: RollupRow | null; byBucket: Map<number, RollupRow> };
+  const levelsOf = new Map<string, Level[]>();
+  const rows: RollupRow[] = [];
   for (const e of entries) {
+    const step = e.step;
     for (const name in e.metrics) {
       const v = e.metrics[name];
       if (typeof v !== "number" || !Number.isFinite(v)) continue;
-      for (const w of ROLLUP_WIDTHS) {
-        const bucket = Math.floor(e.step / w);
-        const key = `${name}\u0000${w}\u0000${bucket}`;
-        const cur = acc.get(key);
-        const p = pointBucket(bucket, e.step, v, e.us);
-        if (cur) mergeBucket(cur, p);
-        else acc.set(key, { n: name, w, ...p });
+      let levels = levelsOf.get(name);
+      if (!levels) {
+        levels = ROLLUP_WIDTHS.map((w) => ({ w, current: null, byBucket: new Map() }));
+        levelsOf.set(name, levels);
+      }
+      for (const level of levels) {
+        const bucket = Math.floor(step / level.w);
+        let row = level.current;
+        if (!row || row.bucket !== bucket) {
+          row = level.byBucket.get(bucket) ?? null;
+          if (!row) {
+            row = { n: name, w: level.w, ...pointBucket(bucket, step, v, e.us) };
+            level.byBucket.set(bucket, row);
+            rows.push(row);
+            level.current = row;
+            continue;
+          }
+          level.current = row;
+        }
+        foldPoint(row, step, v, e.us);
       }
     }
   }
-  return [...acc.values()];
+  return rows;
 }
 
 /** Names seen in a batch, with 1 when the value is numeric (finite or not). */
