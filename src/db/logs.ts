@@ -1,20 +1,27 @@
 import { computeRollups, metricKinds, type IngestedEntry } from "../metrics/rollup";
 import { formatTimestamp } from "../contract/time";
 import { chunkJson } from "./client";
+import { runRowFromSql, type RunRow } from "./runs";
 
 // The ingest path binds whole batches as JSON to json_each (one statement per ~1 MB chunk)
 // instead of multi-row VALUES, which D1's 100-parameter limit would cut to 20 rows.
 
 const SELECT_EXISTING = `SELECT log_id FROM metric_logs WHERE run_id = ?1 AND log_id IN (SELECT value FROM json_each(?2))`;
 
+// Every write is guarded by the run's existence in its project (?1 run id, ?3 project): a batch
+// sent straight to a run id, without a lookup first, writes nothing when the id is not that
+// project's run, and its leading SELECT says so.
+const OWNED = `EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND project = ?3)`;
+const SELECT_RUN = `SELECT * FROM runs WHERE id = ?1 AND project = ?2`;
+
 // `m` is the metrics object as a JSON string, so SQLite stores the client's text verbatim
 // (full-precision doubles, "NaN" strings, nested values) without re-serialising it.
 const INSERT_LOGS = `INSERT OR IGNORE INTO metric_logs (run_id, log_id, step, ts, metrics)
-  SELECT ?1, value ->> 'i', value ->> 's', value ->> 't', value ->> 'm' FROM json_each(?2) WHERE true
+  SELECT ?1, value ->> 'i', value ->> 's', value ->> 't', value ->> 'm' FROM json_each(?2) WHERE ${OWNED}
   RETURNING log_id`;
 
 const UPSERT_NAMES = `INSERT INTO metric_names (run_id, name, numeric)
-  SELECT ?1, value ->> 'n', value ->> 'k' FROM json_each(?2) WHERE true
+  SELECT ?1, value ->> 'n', value ->> 'k' FROM json_each(?2) WHERE ${OWNED}
   ON CONFLICT (run_id, name) DO UPDATE SET numeric = max(numeric, excluded.numeric)`;
 
 // In an UPDATE every column reference reads the old row, so the CASEs compare against the
@@ -23,7 +30,7 @@ const UPSERT_ROLLUPS = `INSERT INTO metric_rollups (run_id, name, width, bucket,
     last_step, last, last_us, min_step, min, min_us, max_step, max, max_us)
   SELECT ?1, value ->> 'n', value ->> 'w', value ->> 'bucket', value ->> 'fs', value ->> 'f', value ->> 'fu',
     value ->> 'ls', value ->> 'l', value ->> 'lu', value ->> 'as', value ->> 'a', value ->> 'au',
-    value ->> 'zs', value ->> 'z', value ->> 'zu' FROM json_each(?2) WHERE true
+    value ->> 'zs', value ->> 'z', value ->> 'zu' FROM json_each(?2) WHERE ${OWNED}
   ON CONFLICT (run_id, name, width, bucket) DO UPDATE SET
     first_step = CASE WHEN excluded.first_step < first_step THEN excluded.first_step ELSE first_step END,
     first = CASE WHEN excluded.first_step < first_step THEN excluded.first ELSE first END,
@@ -40,13 +47,13 @@ const UPSERT_ROLLUPS = `INSERT INTO metric_rollups (run_id, name, width, bucket,
 
 // changes() is the row count of the INSERT just before it in the same batch (D1 runs a batch's
 // statements in order on one connection), so duplicates never inflate log_count.
-const COUNT_INSERTED = `UPDATE runs SET log_count = log_count + changes() WHERE id = ?1`;
+const COUNT_INSERTED = `UPDATE runs SET log_count = log_count + changes() WHERE id = ?1 AND project = ?2`;
 
 const UPDATE_RUN = `UPDATE runs SET
     last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
     updated_at = ?3, last_log_at = ?3, last_log_us = ?4,
     status = CASE WHEN status = 'stale' THEN 'running' ELSE status END
-  WHERE id = ?1`;
+  WHERE id = ?1 AND project = ?5`;
 
 export type NewLogEntry = { log_id: string; step: number | null; metrics: Record<string, unknown>; us?: number };
 
@@ -67,13 +74,19 @@ async function existingLogIds(d1: D1Database, runId: string, ids: string[]): Pro
  * … RETURNING tells which rows were new). Entries without a step get the run's max step + 1 in
  * order; only then are stored ids looked up first, so a retried entry is not given a new step.
  * With explicit steps a retried entry folds into the rollup as a no-op (same step, same value).
+ *
+ * `run.lastStep` undefined means the run was not looked up: every entry must carry its step, the
+ * transaction starts by reading the run, and `before` is that row, or null when the id is not a
+ * run of the project (then nothing was written). One D1 round trip instead of two.
  */
 export async function appendLogRows(
   d1: D1Database,
-  run: { id: string; lastStep: number | null },
+  run: { id: string; project: string; lastStep?: number | null },
   entries: NewLogEntry[],
   nowUs: number,
-): Promise<{ stored: StoredEntry[]; duplicates: number; lastStep: number | null }> {
+): Promise<{ stored: StoredEntry[]; duplicates: number; lastStep: number | null; before?: RunRow | null }> {
+  const lookedUp = run.lastStep !== undefined;
+  if (!lookedUp && entries.some((e) => e.step === null)) throw new Error("appendLogRows: entries without a step need the run's last step");
   const needsSteps = entries.some((e) => e.step === null);
   const seen = needsSteps ? await existingLogIds(d1, run.id, entries.map((e) => e.log_id)) : new Set<string>();
   const candidates: StoredEntry[] = [];
@@ -85,21 +98,26 @@ export async function appendLogRows(
     maxStep = Math.max(maxStep, step);
     candidates.push({ log_id: e.log_id, step, us: e.us ?? nowUs, metrics: e.metrics });
   }
-  if (!candidates.length) return { stored: [], duplicates: entries.length, lastStep: run.lastStep };
+  if (!candidates.length) return { stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null };
 
   const rows = candidates.map((e) => ({ i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
   const statements: D1PreparedStatement[] = [];
+  if (!lookedUp) statements.push(d1.prepare(SELECT_RUN).bind(run.id, run.project));
   const insertAt: number[] = [];
   for (const chunk of chunkJson(rows)) {
     insertAt.push(statements.length);
-    statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk));
-    statements.push(d1.prepare(COUNT_INSERTED).bind(run.id));
+    statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk, run.project));
+    statements.push(d1.prepare(COUNT_INSERTED).bind(run.id, run.project));
   }
-  for (const chunk of chunkJson(metricKinds(candidates))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk));
-  for (const chunk of chunkJson(computeRollups(candidates))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk));
-  statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, formatTimestamp(nowUs), nowUs));
-  const results = await d1.batch<{ log_id: string }>(statements);
-  const inserted = new Set(insertAt.flatMap((i) => results[i].results.map((r) => r.log_id)));
+  for (const chunk of chunkJson(metricKinds(candidates))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk, run.project));
+  for (const chunk of chunkJson(computeRollups(candidates))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk, run.project));
+  statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, formatTimestamp(nowUs), nowUs, run.project));
+  const results = await d1.batch<Record<string, unknown>>(statements);
+  const inserted = new Set(insertAt.flatMap((i) => results[i].results.map((r) => r.log_id as string)));
   const stored = candidates.filter((e) => inserted.has(e.log_id));
-  return { stored, duplicates: entries.length - stored.length, lastStep: maxStep };
+  const duplicates = entries.length - stored.length;
+  if (lookedUp) return { stored, duplicates, lastStep: maxStep };
+  const raw = results[0].results[0];
+  const before = raw ? runRowFromSql(raw) : null;
+  return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, before };
 }

@@ -28,6 +28,29 @@ export function toRun(row: RunRow): Run {
   };
 }
 
+/** A `SELECT * FROM runs` row from a raw D1 statement, as drizzle would map it. */
+export function runRowFromSql(r: Record<string, unknown>): RunRow {
+  const config = typeof r.config === "string" ? (JSON.parse(r.config) as Record<string, unknown>) : {};
+  return {
+    id: r.id as string,
+    project: r.project as string,
+    name: r.name as string,
+    groupName: (r.group_name as string | null) ?? null,
+    config,
+    status: r.status as RunRow["status"],
+    createdAt: r.created_at as string,
+    createdUs: r.created_us as number,
+    updatedAt: r.updated_at as string,
+    finishedAt: (r.finished_at as string | null) ?? null,
+    lastLogAt: (r.last_log_at as string | null) ?? null,
+    lastLogUs: (r.last_log_us as number | null) ?? null,
+    lastStep: (r.last_step as number | null) ?? null,
+    logCount: r.log_count as number,
+    webhookUrl: (r.webhook_url as string | null) ?? null,
+    webhookMinLevel: (r.webhook_min_level as string | null) ?? null,
+  };
+}
+
 export async function insertRun(db: Db, row: typeof runs.$inferInsert): Promise<RunRow> {
   const [inserted] = await db.insert(runs).values(row).returning();
   return inserted;

@@ -2,9 +2,9 @@ import { AppendLogs, CreateRun, FinishRun, ListRunsQuery, MetricQuery, ProjectNa
 import { projectAccess } from "../auth/middleware";
 import { createRouter } from "../env";
 import { svc } from "../services/context";
-import { appendLogs } from "../services/logs";
+import { appendLogsTo } from "../services/logs";
 import { metricNames, metricValues, series, snapshot } from "../services/metrics";
-import { createOrResumeRun, deleteRun, finishRun, getRunOr404, listProjectRuns, renameRun, runSummary } from "../services/runs";
+import { createOrResumeRun, deleteRun, finishRun, listProjectRuns, renameRun, runSummary } from "../services/runs";
 import { parseOrThrow, valid } from "../validate";
 
 const read = projectAccess("read");
@@ -30,11 +30,8 @@ export const runs = createRouter()
   .post("/runs/:run/finish", write, valid("json", FinishRun), async (c) =>
     c.json(await finishRun(svc(c.env), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
   .delete("/runs/:run", write, async (c) => c.json(await deleteRun(svc(c.env), c.req.param("project")!, c.req.param("run"))))
-  .post("/runs/:run/logs", write, valid("json", AppendLogs), async (c) => {
-    const s = svc(c.env);
-    const run = await getRunOr404(s, c.req.param("project")!, c.req.param("run"));
-    return c.json(await appendLogs(s, run, c.req.valid("json")));
-  })
+  .post("/runs/:run/logs", write, valid("json", AppendLogs), async (c) =>
+    c.json(await appendLogsTo(svc(c.env), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
   .get("/runs/:run/metrics", read, async (c) => c.json(await metricNames(svc(c.env), c.req.param("project")!, c.req.param("run"))))
   // Metric names may contain '/', so the rest of the path is the name.
   .get("/runs/:run/metrics/:metric{.+}", read, valid("query", MetricQuery), async (c) =>

@@ -90,4 +90,26 @@ describe("appending log entries", () => {
     expect(missing.status).toBe(404);
     expect(missing.json.error.message).toContain("no-such-run");
   });
+
+  it("writes to a run id only within its own project, and finds a run whose name looks like an id", async ({ expect }) => {
+    const a = uniqueProject();
+    const b = uniqueProject();
+    const runA = await createRun(a, { name: "mine" });
+    await createRun(b, { name: "theirs" });
+    // B's key-holder sends A's run id in B's project: refused, and nothing reaches A's run.
+    const cross = await logEntries(b, runA.id, [{ step: 0, metrics: { x: 1 }, log_id: "x1" }]);
+    expect(cross.status).toBe(404);
+    const rows = await env.DB.prepare(`SELECT count(*) AS n FROM metric_logs WHERE run_id = ?`).bind(runA.id).first<{ n: number }>();
+    expect(rows?.n).toBe(0);
+    expect((await api("GET", `/v1/projects/${a}/runs/${runA.id}`)).json).toMatchObject({ log_count: 0, last_step: null });
+    // A 32-hex name is not an id: it still resolves by name.
+    const hexName = "ab".repeat(16);
+    const named = await createRun(a, { name: hexName });
+    const ok = await logEntries(a, hexName, [{ step: 3, metrics: { x: 1 } }]);
+    expect(ok.json).toMatchObject({ run_id: named.id, accepted: 1, last_step: 3 });
+    // The one-round-trip path reports the run's last step, not only the batch's.
+    await logEntries(a, runA.id, [{ step: 9, metrics: { x: 1 } }]);
+    const back = await logEntries(a, runA.id, [{ step: 2, metrics: { x: 2 } }]);
+    expect(back.json).toMatchObject({ accepted: 1, last_step: 9 });
+  });
 });
