@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
 import { verifyStandardWebhook } from "../helpers/standard-webhooks";
 import { startReceiver } from "../helpers/webhook-receiver";
+import { until } from "../helpers/until";
 
 // The whole path under `wrangler dev` (ALLOW_LOOPBACK_WEBHOOKS=true there): REST alert → the project's
 // Durable Object (outbox) → the local queue → the consumer → a receiver on 127.0.0.1 that fails three
@@ -19,15 +20,6 @@ async function rest(method: string, path: string, body?: unknown) {
   return JSON.parse(text);
 }
 
-async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 beforeAll(async () => {
@@ -58,7 +50,7 @@ describe("webhooks end to end", () => {
     const log = await until(
       async () => (await rest("GET", `/v1/projects/${project}/webhooks/deliveries`)).deliveries as any[],
       (d) => d.length === 4 && d.every((x) => x.status === "delivered"),
-      45_000,
+      { timeoutMs: 45_000, intervalMs: 250 },
     );
     const elapsed = Date.now() - started;
     for (const d of log) expect(d).toMatchObject({ status: "delivered", attempts: 4, last_status: 200, last_error: null });

@@ -3,19 +3,11 @@ import { derivedRunId } from "../../src/trackio/identity";
 import { api, createKey, uniqueProject } from "../helpers/api";
 import { call, send } from "../helpers/trackio";
 import { mockFetch, reply } from "../helpers/webhooks";
+import { until } from "../helpers/until";
 
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\+00:00$/;
 const hex = () => crypto.randomUUID().replaceAll("-", "");
 
-async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("Trackio writes", () => {
   const keys = { write: "", read: "" };

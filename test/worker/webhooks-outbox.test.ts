@@ -6,6 +6,7 @@ import { pendingWebhookJobs, resendDueWebhooks } from "../../src/webhooks/outbox
 import { api, createRun, uniqueProject } from "../helpers/api";
 import { postAlerts } from "../helpers/alerts";
 import { mockFetch, reply, type Captured } from "../helpers/webhooks";
+import { until } from "../helpers/until";
 
 let restore: (() => void) | undefined;
 afterEach(() => {
@@ -18,15 +19,6 @@ const stubOf = (project: string) => env.PROJECT_ALERTS.getByName(project);
 /** The object's own bindings (not the test's), where its queue sends go. */
 const queueOf = (instance: ProjectAlerts) => (instance as unknown as { env: Env }).env.WEBHOOK_QUEUE;
 
-async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const outbox = (project: string) => runInDurableObject(stubOf(project), (_: ProjectAlerts, state) => pendingWebhookJobs(state.storage.sql));
 const deliveries = async (project: string) => (await api("GET", `/v1/projects/${project}/webhooks/deliveries`)).json.deliveries as any[];

@@ -6,6 +6,7 @@ import { insertPendingDeliveries } from "../../src/db/webhooks";
 import { api, uniqueProject } from "../helpers/api";
 import { postAlerts } from "../helpers/alerts";
 import { makeJob, mockFetch, reply, runQueue } from "../helpers/webhooks";
+import { until } from "../helpers/until";
 
 // The delivery log lists a delivery from the moment the outbox hands it to the queue (pending,
 // 0 attempts); the consumer and the dead-letter consumer update that one row, never add a second.
@@ -19,15 +20,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const deliveries = async (project: string, status?: string) =>
   (await api("GET", `/v1/projects/${project}/webhooks/deliveries${status ? `?status=${status}` : ""}`)).json.deliveries as any[];
