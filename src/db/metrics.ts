@@ -34,22 +34,6 @@ export async function countLogsBetween(d1: D1Database, runId: string, lo: number
   return row?.n ?? 0;
 }
 
-/** Rollup buckets of one metric at one width covering steps [lo, hi]. */
-export async function rollupBuckets(d1: D1Database, runId: string, name: string, width: number, lo: number, hi: number): Promise<Bucket[]> {
-  // CAST: D1 binds every JS number as REAL, and REAL division would not floor.
-  const { results } = await d1
-    .prepare(
-      `SELECT bucket, first_step AS fs, first AS f, first_us AS fu, last_step AS ls, last AS l, last_us AS lu,
-         min_step AS "as", min AS a, min_us AS au, max_step AS zs, max AS z, max_us AS zu
-       FROM metric_rollups WHERE run_id = ?1 AND name = ?2 AND width = CAST(?3 AS INTEGER)
-         AND bucket BETWEEN CAST(?4 AS INTEGER) / CAST(?3 AS INTEGER) AND CAST(?5 AS INTEGER) / CAST(?3 AS INTEGER)
-       ORDER BY bucket`,
-    )
-    .bind(runId, name, width, lo, hi)
-    .all<Bucket>();
-  return results;
-}
-
 /** All log rows at steps [lo, hi], for snapshots. */
 export async function logRowsBetween(d1: D1Database, runId: string, lo: number, hi: number) {
   const { results } = await d1
@@ -60,8 +44,9 @@ export async function logRowsBetween(d1: D1Database, runId: string, lo: number, 
 }
 
 
-/** Rollup buckets of several metrics of one run at one width, in one query (multi-series reads). */
-export async function rollupBucketsMany(d1: D1Database, runId: string, names: string[], width: number, lo: number, hi: number): Promise<Map<string, Bucket[]>> {
+/** Rollup buckets of one or more metrics of a run at one width covering steps [lo, hi], in one query. */
+export async function rollupBuckets(d1: D1Database, runId: string, names: string[], width: number, lo: number, hi: number): Promise<Map<string, Bucket[]>> {
+  // CAST: D1 binds every JS number as REAL, and REAL division would not floor.
   const { results } = await d1
     .prepare(
       `SELECT name, bucket, first_step AS fs, first AS f, first_us AS fu, last_step AS ls, last AS l, last_us AS lu,

@@ -1,6 +1,5 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Run, RunStatus } from "../contract";
-import { formatTimestamp } from "../contract/time";
 import type { Db } from "./client";
 import { metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
 
@@ -119,9 +118,4 @@ export async function deleteRunRows(db: Db, id: string) {
     db.delete(systemMetrics).where(eq(systemMetrics.runId, id)),
     db.delete(runs).where(eq(runs.id, id)),
   ]);
-}
-
-export async function runsByIds(db: Db, project: string, ids: string[]) {
-  if (!ids.length) return [];
-  return db.select().from(runs).where(and(eq(runs.project, project), inArray(runs.id, ids)));
 }

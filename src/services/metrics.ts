@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { MetricPoint, MetricQuery, MetricValues, Series, SeriesQuery, Snapshot, SnapshotQuery } from "../contract";
-import { countLogsBetween, logRowsBetween, metricNamesOf, rawPoints, rollupBuckets, rollupBucketsMany } from "../db/metrics";
+import { countLogsBetween, logRowsBetween, metricNamesOf, rawPoints, rollupBuckets } from "../db/metrics";
 import type { RunRow } from "../db/runs";
 import { downsampleBuckets, downsamplePoints, pickWidth, RAW_BUCKET_LIMIT } from "../metrics/downsample";
 import { parseTimestamp } from "../contract/time";
@@ -17,6 +17,12 @@ function rangeOf(q: { step?: number; around?: number; window: number; start?: nu
 
 const toPoint = (p: { step: number; timestamp: string; value: unknown }): MetricPoint => ({ step: p.step, timestamp: p.timestamp, value: p.value as MetricPoint["value"] });
 
+/** Exact points bucketed to at most maxPoints (finite numbers only, as the rollup keeps). */
+function bucketExact(points: MetricPoint[], maxPoints: number): MetricPoint[] {
+  const numeric = points.filter((p) => typeof p.value === "number");
+  return downsamplePoints(numeric.map((p) => ({ step: p.step, value: p.value as number, us: parseTimestamp(p.timestamp) ?? 0 })), maxPoints);
+}
+
 /**
  * A metric's values. Exact points when no `max_points` is asked or the range holds at most
  * `max_points` log rows (a zoomed window); otherwise the rollup of the finest width that fits,
@@ -32,14 +38,13 @@ export async function seriesOf(s: Svc, run: RunRow, metric: string, q: z.output<
   }
   const fullRange = r.lo <= 0 && r.hi >= (run.lastStep ?? 0);
   const rows = fullRange ? run.logCount : await countLogsBetween(s.env.DB, run.id, r.lo, r.hi);
-  if (rows <= maxPoints) return { downsampled: false, values: (await rawPoints(s.env.DB, run.id, metric, r.lo, r.hi)).map(toPoint) };
+  // max_points is at most MAX_POINTS_LIMIT (10k), under RAW_BUCKET_LIMIT: exact reads take this branch too.
   if (rows <= RAW_BUCKET_LIMIT) {
-    const raw = await rawPoints(s.env.DB, run.id, metric, r.lo, r.hi);
-    const pts = raw.filter((p) => typeof p.value === "number").map((p) => ({ step: p.step, value: p.value as number, us: parseTimestamp(p.timestamp) ?? 0 }));
-    return { downsampled: true, values: downsamplePoints(pts, maxPoints) };
+    const raw = (await rawPoints(s.env.DB, run.id, metric, r.lo, r.hi)).map(toPoint);
+    return rows <= maxPoints ? { downsampled: false, values: raw } : { downsampled: true, values: bucketExact(raw, maxPoints) };
   }
   const width = pickWidth(r.hi - r.lo + 1, maxPoints);
-  const buckets = await rollupBuckets(s.env.DB, run.id, metric, width, r.lo, r.hi);
+  const buckets = (await rollupBuckets(s.env.DB, run.id, [metric], width, r.lo, r.hi)).get(metric) ?? [];
   return { downsampled: true, values: downsampleBuckets(buckets, maxPoints, r.lo, r.hi) };
 }
 
@@ -97,12 +102,10 @@ async function seriesOfRun(s: Svc, run: RunRow, q: z.output<typeof SeriesQuery>)
     const exact = rows <= q.max_points;
     return names.map((metric) => {
       const values = byName.get(metric) ?? [];
-      if (exact) return { ...base, metric, downsampled: false, values };
-      const pts = values.filter((p) => typeof p.value === "number").map((p) => ({ step: p.step, value: p.value as number, us: parseTimestamp(p.timestamp) ?? 0 }));
-      return { ...base, metric, downsampled: true, values: downsamplePoints(pts, q.max_points) };
+      return exact ? { ...base, metric, downsampled: false, values } : { ...base, metric, downsampled: true, values: bucketExact(values, q.max_points) };
     });
   }
   const width = pickWidth(hi - lo + 1, q.max_points, 1);
-  const buckets = await rollupBucketsMany(s.env.DB, run.id, names, width, lo, hi);
+  const buckets = await rollupBuckets(s.env.DB, run.id, names, width, lo, hi);
   return names.map((metric) => ({ ...base, metric, downsampled: true, values: downsampleBuckets(buckets.get(metric) ?? [], q.max_points, lo, hi) }));
 }
