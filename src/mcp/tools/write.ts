@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { Alert, CreateAlert, FinishRun, Run, RunName, RunRef } from "../../contract";
 import { createAlerts } from "../../services/alerts";
-import { finishRun, getRunOr404, renameRun } from "../../services/runs";
-import { deleteRunEndpoint } from "../../trackio/endpoints/runs";
+import { deleteRun, finishRun, renameRun } from "../../services/runs";
 import { projectArg, runArgs, withLevelEnum } from "../args";
 import { defineTool, runRef, visibleProject } from "../tool";
-import { viaTrackio } from "../trackio-bridge";
 
 // Trackio's mutation tools take its tokens as arguments; here the key in the Authorization
 // header decides, so the arguments are accepted (a Trackio-trained caller may send them) and ignored.
@@ -56,10 +54,9 @@ export const deleteRunTool = defineTool({
   output: z.object({ result: z.boolean(), id: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   run: async (args, t) => {
-    const run = await getRunOr404(t.s, visibleProject(t, args.project), runRef(args));
-    // Trackio's delete_run also drops the run's system metrics, which the run service does not know of.
-    await viaTrackio(deleteRunEndpoint, t, { project: args.project, run_id: run.id });
-    return { result: true, id: run.id };
+    // The run service deletes the run's metrics, system metrics and alerts, as on every interface.
+    const { id } = await deleteRun(t.s, visibleProject(t, args.project), runRef(args));
+    return { result: true, id };
   },
 });
 
