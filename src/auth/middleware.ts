@@ -41,11 +41,18 @@ function cookieToken(c: Context<AppEnv>) {
 // Keys are touched at most once a minute per isolate, so reads do not turn into D1 writes.
 const lastTouched = new Map<string, number>();
 
+// The admin token's hash is computed once per isolate (per token value), not on every request.
+let adminHash: { token: string; hash: Promise<string> } | null = null;
+function adminTokenHash(token: string): Promise<string> {
+  if (adminHash?.token !== token) adminHash = { token, hash: sha256Hex(token) };
+  return adminHash.hash;
+}
+
 /** Resolves a token to a principal, or null. Never logs or echoes the token. */
 export async function authenticate(env: Env, token: string | null, ctx?: ExecutionContext): Promise<Principal | null> {
   if (!token || token.length > 512) return null;
   const hash = await sha256Hex(token);
-  if (env.ADMIN_TOKEN && timingSafeEqualHex(hash, await sha256Hex(env.ADMIN_TOKEN))) {
+  if (env.ADMIN_TOKEN && timingSafeEqualHex(hash, await adminTokenHash(env.ADMIN_TOKEN))) {
     return { keyId: null, scope: "admin", projects: null };
   }
   if (isRejectedHash(hash)) return null;

@@ -1,3 +1,5 @@
+import { sha256Hex } from "./tokens";
+
 /**
  * A rejected write makes the `trackio` client re-send its pending batch about every 35 ms for
  * 30 s (test/fixtures/trackio-wire/errors.jsonl, `sdk-wrong-token`), and any client may retry a
@@ -19,4 +21,9 @@ export function rememberRejected(hash: string, now = Date.now()) {
     if (rejected.size >= REJECTED_MAX) rejected.delete(rejected.keys().next().value!);
   }
   rejected.set(hash, now + REJECTED_TTL_MS);
+}
+
+/** Whether a token is answered from the rejected cache now (for tests of retry storms). */
+export async function isRecentlyRejected(token: string): Promise<boolean> {
+  return isRejectedHash(await sha256Hex(token));
 }

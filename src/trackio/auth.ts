@@ -1,18 +1,5 @@
-import type { Context } from "hono";
-import { principalOf } from "../auth/middleware";
-import { isRejectedHash } from "../auth/rejected";
 import { canSeeProject, hasScope, type Principal } from "../auth/principal";
-import { sha256Hex } from "../auth/tokens";
-import type { AppEnv } from "../env";
 import { READ_KEY_REQUIRED, TrackioError, WRITE_TOKEN_REQUIRED } from "./errors";
-
-/** The caller: the protocol carries keys as `X-Trackio-Write-Token`, `?write_token=`, Bearer or the `trackio_write_token` cookie. */
-export const callerOf = (c: Context<AppEnv>): Promise<Principal | null> => principalOf(c);
-
-/** Exposed for tests: whether a token is currently answered from the rejected cache. */
-export async function isRecentlyRejected(token: string): Promise<boolean> {
-  return isRejectedHash(await sha256Hex(token));
-}
 
 /** Reads need a key (Trackio's are open; see the README's compatibility notes). */
 export function requireReader(p: Principal | null): Principal {

@@ -3,7 +3,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MAX_BODY_BYTES } from "../contract";
 import { createRouter, type AppEnv } from "../env";
 import { svc } from "../services/context";
-import { callerOf, requireReader, requireWriter } from "./auth";
+import { principalOf } from "../auth/middleware";
+import { requireReader, requireWriter } from "./auth";
 import { bindCall, parseCall } from "./call";
 import { MEDIA_NOT_STORED, TrackioError, toTrackioError, unknownApi } from "./errors";
 import { ENDPOINTS } from "./registry";
@@ -38,7 +39,7 @@ export const trackio = createRouter()
   )
   .post("/api/upload", async (c) => {
     try {
-      requireWriter(await callerOf(c), [], UPLOAD_DENIED);
+      requireWriter(await principalOf(c), [], UPLOAD_DENIED);
       return fail(c, new TrackioError(400, MEDIA_NOT_STORED));
     } catch (err) {
       return fail(c, toTrackioError(err) ?? new TrackioError(500, "Internal error"));
@@ -51,7 +52,7 @@ export const trackio = createRouter()
     try {
       const bound = bindCall(ep, parseCall(await bodyText(c)));
       // Authenticated after binding, as Trackio checks its token inside the handler.
-      const caller = await callerOf(c);
+      const caller = await principalOf(c);
       if (ep.access === "read") requireReader(caller);
       else requireWriter(caller, [], ep.writeDenied);
       const data = await ep.run({ s: svc(c.env), caller }, ep.parse(bound) as never);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, it, vi } from "vitest";
 import { MEDIA_NOT_STORED, READ_KEY_REQUIRED, WRITE_TOKEN_REQUIRED } from "../../src/trackio/errors";
-import { isRecentlyRejected } from "../../src/trackio/auth";
+import { isRecentlyRejected } from "../../src/auth/rejected";
 import { api, createKey, uniqueProject } from "../helpers/api";
 import { ELIDED, HTTP_RECORDS, call, send } from "../helpers/trackio";
 
