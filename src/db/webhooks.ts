@@ -81,6 +81,16 @@ export type AttemptRecord = {
   at: string;
 };
 
+/** The columns that say which delivery a row is: the same on every write of it. */
+const deliveryIdentity = (r: Pick<AttemptRecord, "id" | "project" | "webhookId" | "alertId" | "url" | "kind">) => ({
+  id: r.id,
+  project: r.project,
+  webhookId: r.webhookId,
+  alertId: r.alertId,
+  url: r.url,
+  kind: r.kind,
+});
+
 /**
  * Records one attempt. Queues deliver at least once, so a late or duplicate message must not undo a
  * final outcome: a delivered or failed row is left as it is, and attempts never go down.
@@ -89,12 +99,7 @@ export async function recordAttempt(db: Db, r: AttemptRecord) {
   await db
     .insert(webhookDeliveries)
     .values({
-      id: r.id,
-      project: r.project,
-      webhookId: r.webhookId,
-      alertId: r.alertId,
-      url: r.url,
-      kind: r.kind,
+      ...deliveryIdentity(r),
       status: r.status,
       attempts: r.attempts,
       lastStatus: r.lastStatus,
@@ -125,12 +130,7 @@ export async function markExhausted(db: Db, r: Omit<AttemptRecord, "status" | "a
   await db
     .insert(webhookDeliveries)
     .values({
-      id: r.id,
-      project: r.project,
-      webhookId: r.webhookId,
-      alertId: r.alertId,
-      url: r.url,
-      kind: r.kind,
+      ...deliveryIdentity(r),
       status: "failed",
       attempts: 0,
       lastError: error,
