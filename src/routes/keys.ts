@@ -13,6 +13,7 @@ export const keys = createRouter()
   .get("/", async (c) => c.json({ keys: await listKeys(svc(c.env).db) }))
   .delete("/:id", async (c) => {
     const revoked = await revokeKey(svc(c.env).db, c.req.param("id"));
-    if (!revoked) throw notFound(`Key '${c.req.param("id")}' not found`);
+    // Never echo the segment: a key pasted where its id belongs would come back in the answer.
+    if (!revoked) throw notFound("Key not found");
     return c.json(revoked);
   });

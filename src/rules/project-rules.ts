@@ -8,6 +8,7 @@ import { compileRule, type CompiledRule } from "./compile";
 import { evaluateEntries, type Firing, type RuleEntry } from "./engine";
 import { defaultSettings } from "./settings";
 import { RuleStore, type RunWatch } from "./store";
+import { logFailure } from "../log";
 
 /** The run a batch belongs to, as D1 had it before the batch. */
 export type EvaluatedRun = { id: string; name: string; status: RunStatus };
@@ -148,7 +149,7 @@ export class ProjectRules {
           this.plans.set(key, { plan, at: nowMs });
         }
       } catch (err) {
-        console.error("webhook targets unavailable for rule alerts", err instanceof Error ? err.message : String(err));
+        logFailure("webhook targets unavailable for rule alerts", err);
         plan = EMPTY_PLAN;
       }
     }
@@ -238,7 +239,7 @@ export class ProjectRules {
       if (found.kind === "reporting") this.store.setDue(w.run_id, Math.max(found.lastUs + (nowUs - cutoffUs), nowUs + 1_000_000));
       else this.store.forgetWatch(w.run_id);
     } catch (err) {
-      console.error("stale check failed", err instanceof Error ? err.message : String(err));
+      logFailure("stale check failed", err);
       this.store.setDue(w.run_id, nowUs + RETRY_US);
     }
     return "other";

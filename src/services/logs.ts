@@ -1,8 +1,9 @@
 import type { z } from "zod";
-import type { AppendLogs, AppendLogsResult } from "../contract";
+import { LIMITS, type AppendLogs, type AppendLogsResult } from "../contract";
 import { parseTimestamp } from "../contract/time";
 import { appendLogRows, type NewLogEntry, type StoredEntry } from "../db/logs";
 import type { RunRow } from "../db/runs";
+import { badRequest } from "../errors";
 import type { Svc } from "./context";
 import { getRunOr404 } from "./runs";
 
@@ -24,8 +25,25 @@ async function notify(s: Svc, run: RunRow, stored: StoredEntry[]) {
   if (stored.length) for (const l of listeners) await l(s, run, stored);
 }
 
+/**
+ * Refuses a batch whose server-assigned steps (max + 1 for an entry without one) would pass
+ * LIMITS.maxStep: past 2^53 − 1 consecutive integers are no longer distinct doubles. Counted
+ * as if no entry were a duplicate, so it can only refuse early, never store past the limit.
+ */
+export function checkAssignedSteps(lastStep: number | null, steps: (number | null | undefined)[], field = (i: number) => `logs.${i}.step`) {
+  let top = lastStep ?? -1;
+  steps.forEach((step, i) => {
+    if ((step ?? null) === null && top >= LIMITS.maxStep) {
+      const message = `the next step would pass ${LIMITS.maxStep} (2^53 - 1); give this entry an explicit step`;
+      throw badRequest(`Invalid body: ${field(i)}: ${message}`, [{ path: field(i), message }]);
+    }
+    top = Math.max(top, step ?? top + 1);
+  });
+}
+
 /** Appends a batch to a run already looked up. */
 export async function appendLogs(s: Svc, run: RunRow, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult> {
+  checkAssignedSteps(run.lastStep, body.logs.map((e) => e.step));
   const { stored, duplicates, lastStep } = await appendLogRows(s.env.DB, { id: run.id, project: run.project, lastStep: run.lastStep }, toEntries(body), s.nowUs);
   await notify(s, run, stored);
   return { run_id: run.id, accepted: stored.length, duplicates, last_step: lastStep };

@@ -8,6 +8,7 @@ import { ApiError, badRequest } from "../errors";
 import { applyPatch, settingsFrom } from "../rules/settings";
 import { alertsStub } from "./alerts-bridge";
 import type { Svc } from "./context";
+import { logFailure } from "../log";
 
 // A project's alert rules and detector settings, shared by the REST routes and MCP. Rules live in
 // the project's Durable Object (next to the state they keep per run); settings live in D1 and are
@@ -94,6 +95,6 @@ export async function evaluateRulesOnIngest(s: Svc, run: RunRow, stored: StoredE
       stored.map((e) => ({ step: e.step, metrics: e.metrics })),
     );
   } catch (err) {
-    console.error("rule evaluation failed", run.project, err instanceof Error ? err.message : String(err));
+    logFailure("rule evaluation failed", err, run.project);
   }
 }

@@ -1,7 +1,6 @@
 import { sha256Hex } from "../auth/tokens";
 import { canSeeProject } from "../auth/principal";
-import { findNewestRunByName, findRunById, updateRun, type RunRow } from "../db/runs";
-import { findRunAnywhere } from "../db/trackio";
+import { findNewestRunByName, findRunAnywhere, findRunById, updateRun, type RunRow } from "../db/runs";
 import { formatTimestamp, type RunConfig } from "../contract";
 import { createOrResumeRun } from "../services/runs";
 import type { Ctx } from "./endpoint";
@@ -33,8 +32,15 @@ export async function mapRunId(ctx: Ctx, project: string, clientId: string): Pro
  * A config (sent with the first entry after each `init`) replaces the stored one, as Trackio's
  * `INSERT OR REPLACE` into its configs table does; `_Group` becomes the run's group.
  */
-export async function runForWrite(ctx: Ctx, project: string, name: string, clientId: string, config: Record<string, unknown> | null): Promise<RunRow> {
-  const { id, row } = await mapRunId(ctx, project, clientId);
+export async function runForWrite(
+  ctx: Ctx,
+  project: string,
+  name: string,
+  clientId: string,
+  config: Record<string, unknown> | null,
+  mapped?: { id: string; row: RunRow | undefined },
+): Promise<RunRow> {
+  const { id, row } = mapped ?? (await mapRunId(ctx, project, clientId));
   const group = config && typeof config._Group === "string" ? config._Group : null;
   if (row) {
     if (!config) return row;

@@ -2,6 +2,7 @@ import { nowTimestamp } from "../contract/time";
 import { insertPendingDeliveries } from "../db/webhooks";
 import type { WebhookJob } from "./job";
 import { redactUrl } from "./targets";
+import { logFailure } from "../log";
 
 /**
  * Lists deliveries in the D1 delivery log as pending as the outbox hands them to the queue, so a
@@ -25,6 +26,6 @@ export async function logPendingDeliveries(d1: D1Database, jobs: WebhookJob[]): 
       nowTimestamp(),
     );
   } catch (err) {
-    console.error("webhooks: could not list deliveries as pending", jobs.length, err instanceof Error ? err.message : err);
+    logFailure("webhooks: could not list deliveries as pending", err, jobs.length);
   }
 }

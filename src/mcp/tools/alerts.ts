@@ -37,7 +37,7 @@ export const getAlerts = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   run: async ({ project, ...args }, t) => {
     // A project the key may not see answers as one that does not exist: an empty page.
-    const page = canSeeProject(t.principal, project) ? await queryAlerts(t.s, project, asQuery(args)) : emptyAlertPage(args.cursor);
+    const page = canSeeProject(t.principal, project) ? await queryAlerts(t.s, project, asQuery(args)) : emptyAlertPage();
     return { result: page.alerts.map(toTrackioAlert), next_cursor: page.next_cursor, has_more: page.has_more };
   },
 });

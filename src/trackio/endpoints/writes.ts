@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { IsoTimestamp, LooseAlertLevel, MAX_LOG_ENTRIES, Metrics, Step, CreateAlert, formatTimestamp, parseTimestamp } from "../../contract";
+import { IsoTimestamp, LooseAlertLevel, MAX_LOG_ENTRIES, Metrics, Step, StoredConfig, StoredName, CreateAlert, formatTimestamp, parseTimestamp } from "../../contract";
 import { findNewestRunByName } from "../../db/runs";
 import { insertSystemRows } from "../../db/system-metrics";
 import { createAlerts } from "../../services/alerts";
-import { appendLogs } from "../../services/logs";
+import { appendLogs, checkAssignedSteps } from "../../services/logs";
 import { requireWriter } from "../auth";
 import { endpoint, Project, type Ctx } from "../endpoint";
 import { MEDIA_NOT_STORED, badRequest } from "../errors";
@@ -11,10 +11,11 @@ import { mapRunId, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
 
-const RunName = z.string({ error: "run must be a string" }).min(1, "run must not be empty").max(256, "run must be at most 256 characters");
+const RunName = StoredName("run", { dots: "whole" });
 const ClientRunId = z.string({ error: "run_id must be a string or null" }).min(1).max(256).nullish();
 const LogId = z.string({ error: "log_id must be a string or null" }).min(1).max(128).nullish();
-const Config = z.record(z.string(), z.json(), { error: "config must be an object or null" }).nullish();
+// Trackio's SDK adds `_Username`, `_Created` and `_Group`, so `_` keys are kept here.
+const Config = StoredConfig.nullish();
 
 const LogEntry = z.object({ project: Project, run: RunName, run_id: ClientRunId, metrics: Metrics, step: Step.nullish(), config: Config, log_id: LogId });
 const SystemEntry = z.object({ project: Project, run: RunName, run_id: ClientRunId, metrics: Metrics, timestamp: IsoTimestamp.nullish(), log_id: LogId });
@@ -38,13 +39,14 @@ const batch = <T extends z.ZodType>(entry: T, name: string) =>
 
 /** Entries grouped by (project, run, run_id) in order of first appearance, as Trackio's server groups them. */
 function groupByRun<T extends { project: string; run: string; run_id?: string | null }>(entries: T[]) {
-  const groups = new Map<string, { project: string; run: string; clientId: string; entries: T[] }>();
-  for (const e of entries) {
+  const groups = new Map<string, { project: string; run: string; clientId: string; entries: T[]; at: number[] }>();
+  entries.forEach((e, i) => {
     const key = `${e.project}\u0000${e.run}\u0000${e.run_id ?? ""}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { project: e.project, run: e.run, clientId: e.run_id ?? e.run, entries: [] }));
+    if (!g) groups.set(key, (g = { project: e.project, run: e.run, clientId: e.run_id ?? e.run, entries: [], at: [] }));
     g.entries.push(e);
-  }
+    g.at.push(i);
+  });
   return [...groups.values()];
 }
 
@@ -52,10 +54,19 @@ const projectsOf = (entries: { project: string }[]) => new Set(entries.map((e) =
 
 async function storeLogs(ctx: Ctx, logs: z.output<typeof LogEntry>[]) {
   requireWriter(ctx.caller, projectsOf(logs));
-  for (const g of groupByRun(logs)) {
+  const groups = groupByRun(logs);
+  // Every run's batch is checked before the first write, so a refused request stores nothing
+  // and creates no run (the schema has checked each entry already).
+  const mapped = [];
+  for (const g of groups) {
+    const m = await mapRunId(ctx, g.project, g.clientId);
+    checkAssignedSteps(m.row?.lastStep ?? null, g.entries.map((e) => e.step), (i) => `logs.${g.at[i]}.step`);
+    mapped.push(m);
+  }
+  for (const [gi, g] of groups.entries()) {
     // The SDK attaches the config to the first entry after each init; Python's truthiness skips `{}`.
     const config = g.entries.find((e) => e.config && Object.keys(e.config).length)?.config ?? null;
-    let run = await runForWrite(ctx, g.project, g.run, g.clientId, config);
+    let run = await runForWrite(ctx, g.project, g.run, g.clientId, config, mapped[gi]);
     // Metric rows get the server's time, one value per batch: Trackio's LogEntry has no
     // timestamp (a replayed pending entry's is ignored there too). A client replaying rows kept
     // while the server was unreachable may send more than one /v1 batch holds: each slice is
