@@ -92,7 +92,8 @@ export function checkJson(value: unknown, maxDepth: number, maxBytes: number, op
       bytes += String(v).length;
     } else if (typeof v === "string") bytes += v.length > maxBytes ? v.length : jsonStringBytes(v);
     else if (typeof v === "object") {
-      if (depth >= deepest) return { path: here(), message: `values may be nested at most ${maxDepth} levels deep`, tooLarge: false };
+      // Named by the value that holds it (a metric, a config key), not by 32 levels of indices.
+      if (depth >= deepest) return { path: here().slice(0, opts.record ? 1 : 0), message: `values may be nested at most ${maxDepth} levels deep`, tooLarge: false };
       const frame = frames.push({ parent, key }) - 1;
       if (Array.isArray(v)) {
         bytes += 1 + Math.max(1, v.length);
