@@ -1,4 +1,4 @@
-import type { WebhookJob } from "./job";
+import type { WebhookJob } from "../webhooks/job";
 import { logFailure } from "../log";
 
 // Queues' sendBatch takes at most 100 messages and 256 KB (reference/platform-and-peers.md §1.3);
