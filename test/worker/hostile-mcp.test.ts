@@ -1,0 +1,20 @@
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { hostileProperty, newStats } from "../hostile/run";
+import { seedTarget } from "../hostile/seed";
+import { mcpArb } from "../hostile/surface";
+
+// Property: whatever is sent to any MCP tool, the answer is below 500 and a JSON-RPC answer (a
+// tool error, never an internal one), a refused write changes nothing stored, and an accepted one
+// reads back. `npm run fuzz` runs the same for minutes.
+describe("hostile MCP requests", () => {
+  it("never break a promise on any tool, or with protocol junk", { timeout: 120_000 }, async ({ expect }) => {
+    const target = await seedTarget("hm");
+    const stats = newStats();
+    await fc.assert(hostileProperty(mcpArb(target), target, stats), { numRuns: 250, seed: 0x14e57, endOnFailure: true });
+    expect(stats.findings).toEqual([]);
+    expect(stats.requests).toBeGreaterThanOrEqual(250);
+    // Both sides were reached: accepted requests (state changed) and refused ones (state checked).
+    expect(Object.keys(stats.statuses)).toEqual(expect.arrayContaining(["mcp 200", "mcp 400"]));
+  });
+});
