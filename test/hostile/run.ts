@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { readResponse, type ReadResponse } from "../helpers/read-response";
+import { seedTarget } from "./seed";
 import { brokenPromise, readBack, refused, storedState, writtenRuns } from "./oracle";
 import type { HostileRequest, Target } from "./surface";
 
@@ -66,4 +67,12 @@ export function hostileProperty(arb: fc.Arbitrary<HostileRequest>, target: Targe
     const broken = await checkOne(req, target, stats);
     if (broken.length && !keepGoing) throw new Error(broken.join("\n"));
   });
+}
+
+/** Seeds a target and runs `numRuns` requests of one interface with a fixed seed: what `npm test` runs. */
+export async function runFixed(prefix: string, arbOf: (t: Target) => fc.Arbitrary<HostileRequest>, numRuns: number): Promise<HostileStats> {
+  const target = await seedTarget(prefix);
+  const stats = newStats();
+  await fc.assert(hostileProperty(arbOf(target), target, stats), { numRuns, seed: 0x14e57, endOnFailure: true });
+  return stats;
 }
