@@ -6,7 +6,6 @@ import { listRuns } from "../db/runs";
 import { badRequest } from "../errors";
 import type { Svc } from "./context";
 import { findRunByRef, isRunId, requireProject, runNotFound } from "./run-refs";
-import { loadWebhookPlan } from "../project-object/webhook-plan";
 
 // REST/Trackio/MCP alert calls as ProjectAlerts RPC. Runs are resolved against D1 here, before
 // the call, so the object stores alerts under runs the project knows.
@@ -68,9 +67,8 @@ export async function createAlerts(
       timestamp: a.timestamp ?? null,
     });
   }
-  // The object records each new alert's webhook deliveries in the same write as the alert.
-  const plan = await loadWebhookPlan(s.env.DB, project, resolved.map((a) => a.run_id));
-  return projectObject(s.env, project).createAlerts(project, resolved, plan);
+  // The object reads the project's webhook targets and records each new alert's deliveries in the same write as the alert.
+  return projectObject(s.env, project).createAlerts(project, resolved);
 }
 
 function sinceMicros(since: string | undefined): number | undefined {
