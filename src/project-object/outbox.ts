@@ -62,8 +62,8 @@ export class WebhookOutbox {
     return new WebhookOutbox(storage, plan, none ? null : await storage.getAlarm(), log);
   }
 
-  /** Synchronous, for use inside the alert's transaction. Returns the deliveries recorded. */
-  record(alert: OutboxAlert, nowMs = Date.now()): number {
+  /** Synchronous, for use inside the alert's transaction. */
+  record(alert: OutboxAlert, nowMs = Date.now()): void {
     const targets = targetsFor(this.plan, alert);
     const createdAt = nowTimestamp();
     for (const t of targets) {
@@ -89,7 +89,6 @@ export class WebhookOutbox {
       this.storage.sql.exec("INSERT INTO webhook_outbox (id, job, due_ms, tries) VALUES (?, ?, ?, 0)", id, JSON.stringify(job), nowMs + LEASE_MS);
       this.recorded.push(id);
     }
-    return targets.length;
   }
 
   /** Sends what `record` wrote. Never throws: what the queue refuses stays for the alarm. */

@@ -19,7 +19,7 @@ export type WebhookTarget = {
  */
 export type WebhookPlan = { subscriptions: WebhookTarget[]; runs: Record<string, WebhookTarget> };
 
-export const EMPTY_PLAN: WebhookPlan = { subscriptions: [], runs: {} };
+const EMPTY_PLAN: WebhookPlan = { subscriptions: [], runs: {} };
 
 /** What matching needs to know about an alert. */
 export type AlertRef = { level: AlertLevel; run: string | null; run_id: string | null };
