@@ -3,7 +3,7 @@ import type { Principal } from "../auth/principal";
 import { ProjectName, isTooLargeIssue } from "../contract";
 import type { Svc } from "../services/context";
 import type { Signature } from "./call";
-import { TrackioError, badRequest } from "./errors";
+import { TrackioError, trackioBadRequest } from "./errors";
 
 /** What a handler gets besides its arguments: the services and the authenticated caller. */
 export type Ctx = { s: Svc; caller: Principal | null };
@@ -41,7 +41,7 @@ function parseArgs<S extends z.ZodType>(schema: S, bound: Record<string, unknown
   const issue = r.error.issues[0];
   const path = issue?.path.map(String).join(".");
   const message = `Invalid ${path || "arguments"}: ${issue?.message ?? "malformed"}`;
-  throw r.error.issues.some(isTooLargeIssue) ? new TrackioError(413, message) : badRequest(message);
+  throw r.error.issues.some(isTooLargeIssue) ? new TrackioError(413, message) : trackioBadRequest(message);
 }
 
 /**
