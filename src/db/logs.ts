@@ -68,23 +68,12 @@ async function existingLogIds(d1: D1Database, runId: string, ids: string[]): Pro
   return existing;
 }
 
-/**
- * Appends a batch to a run in one D1 transaction (all or nothing): log rows, metric names,
- * rollups and the run's counters. Entries whose log_id is stored are skipped (INSERT OR IGNORE
- * … RETURNING tells which rows were new). Entries without a step get the run's max step + 1 in
- * order; only then are stored ids looked up first, so a retried entry is not given a new step.
- * With explicit steps a retried entry folds into the rollup as a no-op (same step, same value).
- *
- * `run.lastStep` undefined means the run was not looked up: every entry must carry its step, the
- * transaction starts by reading the run, and `before` is that row, or null when the id is not a
- * run of the project (then nothing was written). One D1 round trip instead of two.
- */
-export async function appendLogRows(
-  d1: D1Database,
-  run: { id: string; project: string; lastStep?: number | null },
-  entries: NewLogEntry[],
-  nowUs: number,
-): Promise<{ stored: StoredEntry[]; duplicates: number; lastStep: number | null; before?: RunRow | null }> {
+type Appended = { stored: StoredEntry[]; duplicates: number; lastStep: number | null; before?: RunRow | null };
+
+/** A batch's statements, and how to read their results (from `offset` in the D1 batch they run in). */
+type LogPlan = { statements: D1PreparedStatement[]; read: (results: D1Result<Record<string, unknown>>[], offset: number) => Appended };
+
+async function planLogRows(d1: D1Database, run: { id: string; project: string; lastStep?: number | null }, entries: NewLogEntry[], nowUs: number): Promise<LogPlan> {
   const lookedUp = run.lastStep !== undefined;
   if (!lookedUp && entries.some((e) => e.step === null)) throw new Error("appendLogRows: entries without a step need the run's last step");
   const needsSteps = entries.some((e) => e.step === null);
@@ -98,7 +87,7 @@ export async function appendLogRows(
     maxStep = Math.max(maxStep, step);
     candidates.push({ log_id: e.log_id, step, us: e.us ?? nowUs, metrics: e.metrics });
   }
-  if (!candidates.length) return { stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null };
+  if (!candidates.length) return { statements: [], read: () => ({ stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null }) };
 
   const rows = candidates.map((e) => ({ i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
   const statements: D1PreparedStatement[] = [];
@@ -112,12 +101,53 @@ export async function appendLogRows(
   for (const chunk of chunkJson(metricKinds(candidates))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk, run.project));
   for (const chunk of chunkJson(computeRollups(candidates))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk, run.project));
   statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, formatTimestamp(nowUs), nowUs, run.project));
-  const results = await d1.batch<Record<string, unknown>>(statements);
-  const inserted = new Set(insertAt.flatMap((i) => results[i].results.map((r) => r.log_id as string)));
-  const stored = candidates.filter((e) => inserted.has(e.log_id));
-  const duplicates = entries.length - stored.length;
-  if (lookedUp) return { stored, duplicates, lastStep: maxStep };
-  const raw = results[0].results[0];
-  const before = raw ? runRowFromSql(raw) : null;
-  return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, before };
+  const read = (results: D1Result<Record<string, unknown>>[], offset: number): Appended => {
+    const inserted = new Set(insertAt.flatMap((i) => results[offset + i].results.map((r) => r.log_id as string)));
+    const stored = candidates.filter((e) => inserted.has(e.log_id));
+    const duplicates = entries.length - stored.length;
+    if (lookedUp) return { stored, duplicates, lastStep: maxStep };
+    const raw = results[offset].results[0];
+    const before = raw ? runRowFromSql(raw) : null;
+    return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, before };
+  };
+  return { statements, read };
+}
+
+/**
+ * Appends a batch to a run in one D1 transaction (all or nothing): log rows, metric names,
+ * rollups and the run's counters. Entries whose log_id is stored are skipped (INSERT OR IGNORE
+ * … RETURNING tells which rows were new). Entries without a step get the run's max step + 1 in
+ * order; only then are stored ids looked up first, so a retried entry is not given a new step.
+ * With explicit steps a retried entry folds into the rollup as a no-op (same step, same value).
+ *
+ * `run.lastStep` undefined means the run was not looked up: every entry must carry its step, the
+ * transaction starts by reading the run, and `before` is that row, or null when the id is not a
+ * run of the project (then nothing was written). One D1 round trip instead of two.
+ */
+export async function appendLogRows(d1: D1Database, run: { id: string; project: string; lastStep?: number | null }, entries: NewLogEntry[], nowUs: number): Promise<Appended> {
+  const plan = await planLogRows(d1, run, entries, nowUs);
+  return plan.read(plan.statements.length ? await d1.batch<Record<string, unknown>>(plan.statements) : [], 0);
+}
+
+/**
+ * Appends batches to several runs, and runs `first` (creating those runs, say), in one D1
+ * transaction: a request that writes to many runs is stored whole or not at all. Each run's
+ * entries are planned as by appendLogRows, with its last step known.
+ */
+export async function appendLogRowsToRuns(
+  d1: D1Database,
+  first: D1PreparedStatement[],
+  writes: { run: { id: string; project: string; lastStep: number | null }; entries: NewLogEntry[] }[],
+  nowUs: number,
+): Promise<Appended[]> {
+  const plans: LogPlan[] = [];
+  for (const w of writes) plans.push(await planLogRows(d1, w.run, w.entries, nowUs));
+  const statements = [...first, ...plans.flatMap((p) => p.statements)];
+  const results = statements.length ? await d1.batch<Record<string, unknown>>(statements) : [];
+  let offset = first.length;
+  return plans.map((p) => {
+    const out = p.read(results, offset);
+    offset += p.statements.length;
+    return out;
+  });
 }

@@ -66,6 +66,26 @@ export async function insertRunIfAbsent(db: Db, row: typeof runs.$inferInsert, u
   return inserted[0] ? runRowFromSql(inserted[0]) : undefined;
 }
 
+/**
+ * Statements for a multi-run write's transaction (db/logs.ts appendLogRowsToRuns): create the
+ * run (and its project) unless its id exists, or replace its config and group.
+ */
+export function createRunStatements(d1: D1Database, row: RunRow): D1PreparedStatement[] {
+  return [
+    d1.prepare("INSERT INTO projects (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING").bind(row.project, row.createdAt),
+    d1
+      .prepare(
+        `INSERT INTO runs (id, project, name, group_name, config, status, created_at, created_us, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING`,
+      )
+      .bind(row.id, row.project, row.name, row.groupName, JSON.stringify(row.config), row.status, row.createdAt, row.createdUs, row.updatedAt),
+  ];
+}
+
+export function setRunConfigStatement(d1: D1Database, id: string, config: Record<string, unknown>, group: string | null, updatedAt: string): D1PreparedStatement {
+  return d1.prepare("UPDATE runs SET config = ?2, group_name = ?3, updated_at = ?4 WHERE id = ?1").bind(id, JSON.stringify(config), group, updatedAt);
+}
+
 /** A run by id in any project: clients may choose run ids, and ids are unique across projects. */
 export async function findRunAnywhere(db: Db, id: string) {
   return db.query.runs.findFirst({ where: eq(runs.id, id) });

@@ -1,11 +1,11 @@
 import type { z } from "zod";
 import { LIMITS, type AppendLogs, type AppendLogsResult } from "../contract";
 import { parseTimestamp } from "../contract/time";
-import { appendLogRows, type NewLogEntry } from "../db/logs";
-import type { RunRow } from "../db/runs";
+import { appendLogRows, appendLogRowsToRuns, type NewLogEntry } from "../db/logs";
+import { createRunStatements, setRunConfigStatement, type RunRow } from "../db/runs";
 import { badRequest } from "../errors";
 import type { Svc } from "./context";
-import { evaluateRulesOnIngest } from "./rules";
+import { evaluateRulesOnIngest, watchStartedRun } from "./rules";
 import { getRunOr404, isRunId } from "./run-refs";
 
 function toEntries(body: z.output<typeof AppendLogs>): NewLogEntry[] {
@@ -57,4 +57,40 @@ export async function appendLogsTo(s: Svc, project: string, ref: string, body: z
     }
   }
   return appendLogs(s, await getRunOr404(s, project, ref), body);
+}
+
+/**
+ * One run's part of a multi-run write: the run as it will be (to `create`, or stored, with a
+ * config to `replaceConfig`), its entries, and how to name an entry's step in an error.
+ */
+export type RunWrite = {
+  run: RunRow;
+  create: boolean;
+  replaceConfig: boolean;
+  entries: z.output<typeof AppendLogs>["logs"];
+  stepField?: (i: number) => string;
+};
+
+/**
+ * Appends entries to several runs, creating those that do not exist yet and replacing configs,
+ * in one D1 transaction (Trackio's `bulk_log`, which may hold many runs and any number of
+ * entries): all of it is stored or none. The batches are checked first (assigned steps), so a
+ * refused request writes nothing. Then created runs are watched and every batch goes through
+ * the project's rules, as appendLogs does.
+ */
+export async function appendLogsToRuns(s: Svc, writes: RunWrite[]): Promise<void> {
+  for (const w of writes) checkAssignedSteps(w.run.lastStep, w.entries.map((e) => e.step), w.stepField);
+  const first = writes.flatMap((w) =>
+    w.create ? createRunStatements(s.env.DB, w.run) : w.replaceConfig ? [setRunConfigStatement(s.env.DB, w.run.id, w.run.config, w.run.groupName, w.run.updatedAt)] : [],
+  );
+  const results = await appendLogRowsToRuns(
+    s.env.DB,
+    first,
+    writes.map((w) => ({ run: { id: w.run.id, project: w.run.project, lastStep: w.run.lastStep }, entries: toEntries({ logs: w.entries }) })),
+    s.nowUs,
+  );
+  for (const [i, w] of writes.entries()) {
+    if (w.create) await watchStartedRun(s, w.run);
+    if (results[i].stored.length) await evaluateRulesOnIngest(s, w.run, results[i].stored);
+  }
 }

@@ -58,6 +58,45 @@ export async function runForWrite(
 }
 
 /**
+ * What `runForWrite` would do, without writing: the run as it will be after the write, whether
+ * it must be created, and whether its config is replaced. For writes that store everything in
+ * one transaction (services/logs.ts appendLogsToRuns).
+ */
+export function plannedRun(
+  ctx: Ctx,
+  project: string,
+  name: string,
+  config: Record<string, unknown> | null,
+  mapped: { id: string; row: RunRow | undefined },
+): { run: RunRow; create: boolean; replaceConfig: boolean } {
+  const group = config && typeof config._Group === "string" ? config._Group : null;
+  const now = formatTimestamp(ctx.s.nowUs);
+  if (mapped.row) {
+    if (!config) return { run: mapped.row, create: false, replaceConfig: false };
+    return { run: { ...mapped.row, config, groupName: group, updatedAt: now }, create: false, replaceConfig: true };
+  }
+  const run: RunRow = {
+    id: mapped.id,
+    project,
+    name,
+    groupName: group,
+    config: config ?? {},
+    status: "running",
+    createdAt: now,
+    createdUs: ctx.s.nowUs,
+    updatedAt: now,
+    finishedAt: null,
+    lastLogAt: null,
+    lastLogUs: null,
+    lastStep: null,
+    logCount: 0,
+    webhookUrl: null,
+    webhookMinLevel: null,
+  };
+  return { run, create: true, replaceConfig: false };
+}
+
+/**
  * The run a read addresses: `run_id` wins, else the newest run with the name (Trackio's by-name
  * resolution). Null for an unknown run, and for a project the key may not see (answered exactly
  * as a project that does not exist).

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { LIMITS } from "../../src/contract";
 import { ADMIN, api, createRun, logEntries, uniqueProject } from "../helpers/api";
@@ -161,6 +162,27 @@ describe("the Trackio write path", () => {
     expect((await api("GET", `/v1/projects/${p}`)).status).toBe(404);
     const projects = (await call("get_all_projects", {}, { token: ADMIN })).json.data;
     expect(projects).not.toContain(p);
+  });
+
+  it("stores a multi-run request in one transaction: a write failing on the last run leaves no run, row or project", async ({ expect }) => {
+    const p = uniqueProject("tatomic");
+    // A stand-in for a failure inside D1 (the limits leave no input that fails there): the last row aborts the statement.
+    await env.DB.prepare(`CREATE TRIGGER IF NOT EXISTS abort_boom BEFORE INSERT ON metric_logs WHEN NEW.log_id = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`).run();
+    try {
+      const logs = [
+        ...Array.from({ length: 10 }, (_, i) => ({ project: p, run: "a", metrics: { x: i }, step: i, config: { lr: 1 } })),
+        ...Array.from({ length: LIMITS.logEntries + 5 }, (_, i) => ({ project: p, run: "b", metrics: { x: i }, log_id: i === LIMITS.logEntries + 4 ? "boom" : `b${i}` })),
+      ];
+      const r = await call("bulk_log", { logs }, { token: ADMIN });
+      expect(r.status).toBe(500);
+      expect((await api("GET", `/v1/projects/${p}`)).status).toBe(404);
+      const rows = await env.DB.prepare("SELECT count(*) AS n FROM runs WHERE project = ?").bind(p).first<{ n: number }>();
+      expect(rows?.n).toBe(0);
+    } finally {
+      await env.DB.prepare("DROP TRIGGER abort_boom").run();
+    }
+    const retried = await call("bulk_log", { logs: [{ project: p, run: "a", metrics: { x: 1 }, step: 0 }] }, { token: ADMIN });
+    expect(retried.status).toBe(200);
   });
 
   it("creates no project for an alert refused for its unknown run (REST)", async ({ expect }) => {

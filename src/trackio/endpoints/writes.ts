@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { IsoTimestamp, LooseAlertLevel, MAX_LOG_ENTRIES, Metrics, Step, StoredConfig, StoredName, CreateAlert, formatTimestamp, parseTimestamp } from "../../contract";
+import { IsoTimestamp, LooseAlertLevel, Metrics, Step, StoredConfig, StoredName, CreateAlert, formatTimestamp, parseTimestamp } from "../../contract";
 import { findNewestRunByName } from "../../db/runs";
 import { insertSystemRows } from "../../db/system-metrics";
 import { createAlerts } from "../../services/alerts";
-import { appendLogs, checkAssignedSteps } from "../../services/logs";
+import { appendLogsToRuns, type RunWrite } from "../../services/logs";
 import { requireWriter } from "../auth";
 import { endpoint, Project, type Ctx } from "../endpoint";
 import { MEDIA_NOT_STORED, trackioBadRequest } from "../errors";
-import { mapRunId, runForWrite } from "../identity";
+import { mapRunId, plannedRun, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
 
@@ -52,31 +52,28 @@ function groupByRun<T extends { project: string; run: string; run_id?: string | 
 
 const projectsOf = (entries: { project: string }[]) => new Set(entries.map((e) => e.project));
 
+/**
+ * Every run the request writes to, created or not, is stored in one D1 transaction with all its
+ * entries, however many (a client replaying rows kept while the server was unreachable may send
+ * more than a /v1 batch holds): the request is stored whole or not at all, and a refused one
+ * creates no run and no project. A retry skips what was stored (log_id). Metric rows get the
+ * server's time, one value per batch: Trackio's LogEntry has no timestamp (a replayed pending
+ * entry's is ignored there too).
+ */
 async function storeLogs(ctx: Ctx, logs: z.output<typeof LogEntry>[]) {
   requireWriter(ctx.caller, projectsOf(logs));
-  const groups = groupByRun(logs);
-  // Every run's batch is checked before the first write, so a refused request stores nothing
-  // and creates no run (the schema has checked each entry already).
-  const mapped = [];
-  for (const g of groups) {
-    const m = await mapRunId(ctx, g.project, g.clientId);
-    checkAssignedSteps(m.row?.lastStep ?? null, g.entries.map((e) => e.step), (i) => `logs.${g.at[i]}.step`);
-    mapped.push(m);
-  }
-  for (const [gi, g] of groups.entries()) {
+  const writes: RunWrite[] = [];
+  for (const g of groupByRun(logs)) {
     // The SDK attaches the config to the first entry after each init; Python's truthiness skips `{}`.
     const config = g.entries.find((e) => e.config && Object.keys(e.config).length)?.config ?? null;
-    let run = await runForWrite(ctx, g.project, g.run, g.clientId, config, mapped[gi]);
-    // Metric rows get the server's time, one value per batch: Trackio's LogEntry has no
-    // timestamp (a replayed pending entry's is ignored there too). A client replaying rows kept
-    // while the server was unreachable may send more than one /v1 batch holds: each slice is
-    // stored whole, and a retry of the request skips what was stored (log_id).
-    for (let i = 0; i < g.entries.length; i += MAX_LOG_ENTRIES) {
-      const slice = g.entries.slice(i, i + MAX_LOG_ENTRIES);
-      const r = await appendLogs(ctx.s, run, { logs: slice.map((e) => ({ step: e.step ?? null, metrics: e.metrics, log_id: e.log_id ?? undefined })) });
-      run = { ...run, lastStep: r.last_step };
-    }
+    const mapped = await mapRunId(ctx, g.project, g.clientId);
+    writes.push({
+      ...plannedRun(ctx, g.project, g.run, config, mapped),
+      entries: g.entries.map((e) => ({ step: e.step ?? null, metrics: e.metrics, log_id: e.log_id ?? undefined })),
+      stepField: (i) => `logs.${g.at[i]}.step`,
+    });
   }
+  await appendLogsToRuns(ctx.s, writes);
   return null;
 }
 
