@@ -164,8 +164,13 @@ export const StoredName = (what: string, opts: { dots?: "whole" | "segments" } =
  * check is one iterative walk; a size breach is marked `TOO_LARGE` (answered with 413).
  */
 export const BoundedRecord = <K extends z.ZodType<string, string>>(what: string, key: K, maxBytes: number) =>
-  z.record(key, z.unknown(), { error: `${what} must be an object` }).superRefine((rec, ctx) => {
-    const r = checkJson(rec, LIMITS.depth, maxBytes, { record: true });
-    if ("bytes" in r) return;
-    ctx.addIssue({ code: "custom", path: r.path, message: r.tooLarge ? `${what} ${r.message}` : r.message, ...(r.tooLarge ? { params: TOO_LARGE } : {}) });
-  });
+  z
+    .record(key, z.unknown(), {
+      // A bad key is named by its own message ("metric names must be at most 256 characters").
+      error: (iss) => (iss.code === "invalid_key" ? (iss as { issues?: { message?: string }[] }).issues?.[0]?.message : iss.code === "invalid_type" ? `${what} must be an object` : undefined),
+    })
+    .superRefine((rec, ctx) => {
+      const r = checkJson(rec, LIMITS.depth, maxBytes, { record: true });
+      if ("bytes" in r) return;
+      ctx.addIssue({ code: "custom", path: r.path, message: r.tooLarge ? `${what} ${r.message}` : r.message, ...(r.tooLarge ? { params: TOO_LARGE } : {}) });
+    });

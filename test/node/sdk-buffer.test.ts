@@ -94,7 +94,7 @@ describe("Sender", () => {
     expect(h.stored.sort((a, b) => a - b)).toEqual([...Array(64).keys()].filter((n) => n !== 17 && n !== 50));
     const drops = h.warnings.filter((w) => w.startsWith("dropped"));
     expect(drops).toHaveLength(2);
-    expect(drops[0]).toMatch(/^dropped 1 log entry at (17|50): the server failed on it 3 times in a row while accepting others \(HTTP 500: Internal error\); 1 dropped this way so far$/);
+    expect(drops[0]).toMatch(/^dropped 1 log entry at (17|50): the server failed on it 5 times in a row while accepting others \(HTTP 500: Internal error\); 1 dropped this way so far$/);
     expect(drops[1]).toMatch(/; 2 dropped this way so far$/);
     expect(h.sender.poisoned).toBe(2);
     // Bounded: a few attempts per halving, and two more rounds for each dropped entry.

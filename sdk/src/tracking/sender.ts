@@ -13,7 +13,7 @@ export type Batch<T> = { items: T[]; body?: string; failed5xx?: number; suspectA
  * 5xx answers in a row to the same batch before it is split: a server that answers others but
  * fails on one entry (a bug, a limit it should have answered with a 4xx) must not stall a run.
  */
-export const MAX_5XX_PER_BATCH = 3;
+export const MAX_5XX_PER_BATCH = 5;
 
 export type SenderOptions<T> = {
   /** "log entries", "alerts": used in warnings. */
