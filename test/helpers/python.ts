@@ -20,9 +20,10 @@ const PIP = ["-m", "pip", "install", "-q", "--retries", "0", "--disable-pip-vers
 export async function preparePython(): Promise<void> {
   if (!fs.existsSync(PYTHON)) await run(process.env.PYTHON ?? "python3", ["-m", "venv", VENV]);
   const has = async (mod: string) => run(PYTHON, ["-c", `import ${mod}`]).then(() => true, () => false);
-  const missing = [(await has("pytest")) ? null : "pytest", (await has("setuptools")) ? null : "setuptools"].filter((m): m is string => m !== null);
+  const missing: string[] = [];
+  for (const [mod, pkg] of [["pytest", "pytest"], ["setuptools", "setuptools"], ["wheel", "wheel"]]) if (!(await has(mod))) missing.push(pkg);
   if (missing.length) await run(PYTHON, [...PIP, ...missing], { maxBuffer: 16 << 20 });
-  // No build isolation: the build needs only setuptools, already in the venv, and no index.
+  // No build isolation: the build needs only setuptools and wheel, already in the venv.
   await run(PYTHON, [...PIP, "--no-deps", "--no-build-isolation", "--force-reinstall", path.join(ROOT, "sdk/python")], { cwd: ROOT, maxBuffer: 16 << 20 });
   fs.rmSync(path.join(ROOT, "sdk/python/build"), { recursive: true, force: true });
 }
