@@ -6,7 +6,7 @@ run comparison. Standard library only."""
 
 from typing import Any, Dict
 
-from ._tracking import alert, current_run, finish, init, log, log_system
+from ._tracking import alert, current_run, finish, init, log, log_system, start_run
 from ._version import __version__
 from .alert_level import AlertLevel
 from .api import Api
@@ -32,6 +32,7 @@ config: Dict[str, Any] = {}
 
 __all__ = [
     "init",
+    "start_run",
     "log",
     "log_system",
     "alert",

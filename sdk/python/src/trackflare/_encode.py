@@ -41,7 +41,7 @@ def snapshot(metrics: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def _finite(v: Any) -> Any:
+def finite(v: Any) -> Any:
     """Recursively: NaN/±Infinity to their strings, nested array scalars to numbers, tuples to lists."""
     if isinstance(v, float):
         if v != v:
@@ -52,13 +52,13 @@ def _finite(v: Any) -> Any:
             return "-Infinity"
         return v
     if isinstance(v, dict):
-        return {str(k): _finite(x) for k, x in v.items()}
+        return {str(k): finite(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        return [_finite(x) for x in v]
+        return [finite(x) for x in v]
     if isinstance(v, _PLAIN):
         return v
     p = plain(v)
-    return v if p is v else _finite(p)
+    return v if p is v else finite(p)
 
 
 def _default(v: Any) -> Any:
@@ -68,12 +68,12 @@ def _default(v: Any) -> Any:
     return p
 
 
-def dumps_metrics(m: Dict[str, Any]) -> str:
-    """JSON of one entry's metrics; the fast path needs no walk, non-finite values take the slow one."""
-    try:
-        return json.dumps(m, allow_nan=False, default=_default, separators=(",", ":"))
-    except ValueError:
-        return json.dumps(_finite(m), allow_nan=False, default=_default, separators=(",", ":"))
+_dumps = json.JSONEncoder(allow_nan=False, default=_default, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def dumps(obj: Any) -> str:
+    """Compact JSON that refuses NaN/±Infinity (``finite`` first where they may occur) and reads array scalars."""
+    return _dumps(obj)
 
 
 def rename_reserved(m: Dict[str, Any]) -> List[str]:
@@ -104,6 +104,24 @@ def parse_timestamp(ts: str) -> float:
         return datetime.fromisoformat(s).timestamp()
     except ValueError:
         return 0.0
+
+
+class Timestamps:
+    """Formats epoch seconds in Trackio's form, reusing the formatted second: the sender stamps every entry."""
+
+    def __init__(self) -> None:
+        self._sec = -1
+        self._prefix = ""
+
+    def format(self, t: float) -> str:
+        sec = int(t)
+        us = int(round((t - sec) * 1e6))
+        if us >= 1_000_000:
+            sec, us = sec + 1, us - 1_000_000
+        if sec != self._sec:
+            self._sec = sec
+            self._prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec))
+        return f"{self._prefix}.{us:06d}+00:00" if us else f"{self._prefix}+00:00"
 
 
 _last = 0.0

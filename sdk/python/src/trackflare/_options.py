@@ -2,7 +2,7 @@ import json
 import uuid
 from typing import Any, Dict, Optional
 
-from ._encode import _finite
+from ._encode import finite
 from .alert_level import to_level
 
 _RESUME = ("never", "allow", "must")
@@ -39,7 +39,7 @@ def create_run_body(
             if isinstance(key, str) and key.startswith("_"):
                 raise ValueError(f"Config key '{key}' is reserved (keys starting with '_' are reserved for internal use)")
         try:
-            body["config"] = json.loads(json.dumps(_finite(config), allow_nan=False, default=str))
+            body["config"] = json.loads(json.dumps(finite(config), allow_nan=False, default=str))
         except (TypeError, ValueError) as err:
             raise ValueError(f"config must be JSON-serialisable: {err}") from err
     if webhook_url is not None:

@@ -44,6 +44,26 @@ def init(
     global _current
     if _current is not None:
         _current.finish()
+    run = start_run(project, name, group, config, resume, url, token, webhook_url, webhook_min_level, **options)
+    _current = run
+    sys.modules[__package__].config = run.config  # type: ignore[attr-defined]
+    return run
+
+
+def start_run(
+    project: str,
+    name: Optional[str] = None,
+    group: Optional[str] = None,
+    config: Optional[Dict[str, Any]] = None,
+    resume: str = "never",
+    url: Optional[str] = None,
+    token: Optional[str] = None,
+    webhook_url: Optional[str] = None,
+    webhook_min_level: Optional[LevelLike] = None,
+    **options: Any,
+) -> Run:
+    """``init`` without making the run current: for several runs at once in one process (log to each with
+    ``run.log``/``run.alert``, end each with ``run.finish()``). Same arguments, checks and errors as ``init``."""
     body = create_run_body(project, name, group, config, resume, webhook_url, webhook_min_level)
     http = Http(url, token, timeout=float(options.get("request_timeout", 15.0)))
     created: Optional[Dict[str, Any]] = None
@@ -74,8 +94,6 @@ def init(
         print(f"* {'Resumed existing' if created.get('resumed') else 'Created new'} run: {created['name']}", flush=True)
     if options.get("exit_hook", True):
         _exit.track(run)
-    _current = run
-    sys.modules[__package__].config = run.config  # type: ignore[attr-defined]
     return run
 
 
@@ -115,4 +133,4 @@ def current_run() -> Optional[Run]:
     return _current
 
 
-__all__ = ["init", "log", "log_system", "alert", "finish", "current_run"]
+__all__ = ["init", "start_run", "log", "log_system", "alert", "finish", "current_run"]

@@ -1,3 +1,5 @@
+import itertools
+import operator
 import sys
 import threading
 import time
@@ -11,12 +13,24 @@ from ._sender import Batch, Channel, Sender
 from .alert_level import AlertLevel, LevelLike, to_level
 from .errors import TrackflareWarning, is_retryable
 
+_PLAIN = frozenset((int, float, str, bool, type(None)))
+_now = time.time
+
 #: (step, metrics, wall seconds, sequence number → log_id)
 LogItem = Tuple[int, Dict[str, Any], float, int]
 #: (metrics, wall seconds, sequence number)
 SystemItem = Tuple[Dict[str, Any], float, int]
 
 _COLOURS = {AlertLevel.INFO: "\033[94m", AlertLevel.WARN: "\033[93m", AlertLevel.ERROR: "\033[91m"}
+
+
+def _step(step: Any) -> Optional[int]:
+    """A non-negative integer step (numpy/torch integers and integral floats too), else None."""
+    try:
+        s = operator.index(step)
+    except TypeError:
+        s = int(step) if isinstance(step, float) and step.is_integer() else -1
+    return s if s >= 0 else None
 
 
 def _steps(items: List[Any]) -> str:
@@ -42,7 +56,7 @@ class Run:
         self._created = created is not None
         self._create_lock = threading.Lock()
         self._next_step = created["last_step"] + 1 if created and created.get("last_step") is not None else 0
-        self._seq = 0
+        self._counter = itertools.count()
         self._closed = False
         self._finished = threading.Event()
         self._finish_lock = threading.Lock()
@@ -50,14 +64,15 @@ class Run:
         self._finish_timeout = float(opts.get("finish_timeout", 30.0))
         self._warned: set = set()
         self._log_prefix = body["id"][:16] + "-"
-        self._last_t = -1.0
-        self._last_ts = ""
+        self._stamp = _encode.Timestamps()
         capacity = max(2, int(opts.get("max_buffer", 100_000)))
         batch = max(1, min(int(opts.get("max_batch", 1000)), capacity))
         flush_at = max(1, int(opts.get("flush_at", 100)))
         self._flush_at = flush_at
         self._logs: Channel[LogItem] = Channel("log entries", capacity, batch, self._send_logs, _steps)
         self._system: Channel[SystemItem] = Channel("system metrics", capacity, batch, self._send_system, lambda _: "")
+        self._log_queue = self._logs.queue
+        self._capacity = capacity
         self._alerts: Channel[Dict[str, Any]] = Channel("alerts", capacity, min(batch, 1000), self._send_alerts, _steps)
         self._sender = Sender([self._logs, self._system, self._alerts], float(opts.get("flush_interval", 0.5)), flush_at, self._warn, f"trackflare-{self.id[:8]}", http.close)
         self._sender.start()
@@ -69,23 +84,28 @@ class Run:
         steps may repeat or go back). Values may be numbers, NaN/±Infinity, nested dicts, numpy or torch scalars."""
         if self._closed:
             return self._warn_once("log-closed", "log() after finish() is ignored")
-        if type(metrics) is not dict:
-            if not isinstance(metrics, dict):
-                return self._warn_once("log-metrics", "log() needs a dict of metrics; the call was ignored")
+        if type(metrics) is not dict and not isinstance(metrics, dict):
+            return self._warn_once("log-metrics", "log() needs a dict of metrics; the call was ignored")
         if step is None:
             s = self._next_step
-        else:
-            try:
-                s = int(step)
-            except (TypeError, ValueError):
-                return self._warn_once("log-step", f"log() step must be a non-negative integer, got {step!r}; the call was ignored")
-            if s < 0 or s != step:
-                return self._warn_once("log-step", f"log() step must be a non-negative integer, got {step!r}; the call was ignored")
-        if s >= self._next_step:
             self._next_step = s + 1
-        seq = self._seq
-        self._seq = seq + 1
-        if self._logs.push((s, _encode.snapshot(metrics), time.time(), seq)) >= self._flush_at and not self._sender.kicked:
+        else:
+            s = _step(step)
+            if s is None:
+                return self._warn_once("log-step", f"log() step must be a non-negative integer, got {step!r}; the call was ignored")
+            if s >= self._next_step:
+                self._next_step = s + 1
+        m = dict(metrics)
+        for v in m.values():
+            if type(v) not in _PLAIN:
+                m = _encode.snapshot(m)
+                break
+        # Channel.push inlined: this is the training loop's hot path.
+        q = self._log_queue
+        if len(q) == self._capacity:
+            self._logs.dropped += 1
+        q.append((s, m, _now(), next(self._counter)))
+        if len(q) >= self._flush_at and not self._sender.kicked:
             self._sender.kick()
 
     def log_system(self, metrics: Dict[str, Any]) -> None:
@@ -94,9 +114,7 @@ class Run:
             return self._warn_once("log-closed", "log_system() after finish() is ignored")
         if not isinstance(metrics, dict):
             return self._warn_once("log-metrics", "log_system() needs a dict of metrics; the call was ignored")
-        seq = self._seq
-        self._seq = seq + 1
-        self._system.push((_encode.snapshot(metrics), time.time(), seq))
+        self._system.push((_encode.snapshot(metrics), time.time(), next(self._counter)))
 
     def alert(self, title: str, text: Optional[str] = None, level: LevelLike = AlertLevel.WARN, step: Optional[int] = None, webhook_url: Optional[str] = None) -> None:
         """Raises an alert at ``step`` (default: the last logged step, or 0) and prints Trackio's terminal line.
@@ -190,26 +208,33 @@ class Run:
             self._created = True
 
     def _logs_body(self, batch: Batch[LogItem]) -> bytes:
-        parts = []
+        """The whole batch in one ``json.dumps`` (C speed); entries with non-finite or odd values take a slower
+        path, and one that cannot be encoded is dropped alone with a warning."""
         prefix = self._log_prefix
+        stamp = self._stamp.format
         renamed: List[str] = []
+        entries = []
         for s, m, t, n in batch.items:
-            hits = _encode.rename_reserved(m)
-            if hits:
-                renamed.extend(hits)
-            if t != self._last_t:
-                self._last_t = t
-                self._last_ts = _encode.format_timestamp(t)
-            try:
-                metrics = _encode.dumps_metrics(m)
-            except (TypeError, ValueError) as err:
-                self._warn(f"dropped a log entry at step {s}: its metrics are not JSON ({err})")
-                continue
-            parts.append(f'{{"step":{s},"log_id":"{prefix}{n:x}","timestamp":"{self._last_ts}","metrics":{metrics}}}')
+            if not _encode.RESERVED.isdisjoint(m):
+                renamed.extend(_encode.rename_reserved(m))
+            entries.append({"step": s, "log_id": f"{prefix}{n:x}", "timestamp": stamp(t), "metrics": m})
         if renamed:
             keys = sorted(set(renamed))
             self._warn_once("reserved-" + ",".join(keys), f"metric keys {', '.join(map(repr, keys))} are reserved and were stored as {', '.join(repr('__' + k) for k in keys)}")
-        return ('{"logs":[' + ",".join(parts) + "]}").encode("utf-8") if parts else b""
+        try:
+            return _encode.dumps({"logs": entries}).encode("utf-8")
+        except (TypeError, ValueError):
+            pass
+        kept = []
+        for e in entries:
+            try:
+                e["metrics"] = _encode.finite(e["metrics"])
+                _encode.dumps(e["metrics"])
+            except (TypeError, ValueError) as err:
+                self._warn(f"dropped a log entry at step {e['step']}: its metrics are not JSON ({err})")
+                continue
+            kept.append(e)
+        return _encode.dumps({"logs": kept}).encode("utf-8") if kept else b""
 
     def _send_logs(self, batch: Batch[LogItem]) -> None:
         self._ensure_created()
@@ -224,12 +249,13 @@ class Run:
             entries = []
             for m, t, n in batch.items:
                 try:
-                    metrics = _encode.dumps_metrics(m)
+                    metrics = _encode.finite(m)
+                    _encode.dumps(metrics)
                 except (TypeError, ValueError) as err:
                     self._warn(f"dropped system metrics: they are not JSON ({err})")
                     continue
-                entries.append(f'{{"log_id":"{self._log_prefix}{n:x}","timestamp":"{_encode.format_timestamp(t)}","metrics":{metrics}}}')
-            batch.body = ('{"logs":[' + ",".join(entries) + "]}").encode("utf-8") if entries else b""
+                entries.append({"log_id": f"{self._log_prefix}{n:x}", "timestamp": self._stamp.format(t), "metrics": metrics})
+            batch.body = _encode.dumps({"logs": entries}).encode("utf-8") if entries else b""
         if batch.body:
             self._http.request("POST", f"/v1/projects/{seg(self.project)}/runs/{self.id}/system", body=batch.body)
 
