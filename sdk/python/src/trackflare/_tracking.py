@@ -44,13 +44,19 @@ def init(
     global _current
     if _current is not None:
         _current.finish()
-    run = start_run(project, name, group, config, resume, url, token, webhook_url, webhook_min_level, **options)
+    run = _start(project, name, group, config, resume, url, token, webhook_url, webhook_min_level, **options)
     _current = run
     sys.modules[__package__].config = run.config  # type: ignore[attr-defined]
     return run
 
 
-def start_run(
+def start_run(project: str, **kwargs: Any) -> Run:
+    """``init`` without making the run current: for several runs at once in one process (log to each with
+    ``run.log``/``run.alert``, end each with ``run.finish()``). Same arguments, checks and errors as ``init``."""
+    return _start(project, **kwargs)
+
+
+def _start(
     project: str,
     name: Optional[str] = None,
     group: Optional[str] = None,
@@ -62,8 +68,6 @@ def start_run(
     webhook_min_level: Optional[LevelLike] = None,
     **options: Any,
 ) -> Run:
-    """``init`` without making the run current: for several runs at once in one process (log to each with
-    ``run.log``/``run.alert``, end each with ``run.finish()``). Same arguments, checks and errors as ``init``."""
     body = create_run_body(project, name, group, config, resume, webhook_url, webhook_min_level)
     http = Http(url, token, timeout=float(options.get("request_timeout", 15.0)))
     created: Optional[Dict[str, Any]] = None
