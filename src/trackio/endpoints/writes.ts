@@ -7,7 +7,7 @@ import { appendLogs } from "../../services/logs";
 import { systemRows } from "../../services/system-metrics";
 import { requireWriter } from "../auth";
 import { endpoint, Project, type Ctx } from "../endpoint";
-import { MEDIA_NOT_STORED, badRequest } from "../errors";
+import { MEDIA_NOT_STORED, trackioBadRequest } from "../errors";
 import { mapRunId, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
@@ -156,6 +156,6 @@ export const bulkUploadMedia = endpoint({
   access: "write",
   args: z.object({}),
   run: async () => {
-    throw badRequest(MEDIA_NOT_STORED);
+    throw trackioBadRequest(MEDIA_NOT_STORED);
   },
 });
