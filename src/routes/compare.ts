@@ -3,7 +3,7 @@ import { projectAccess } from "../auth/middleware";
 import { createRouter } from "../env";
 import { compareRuns } from "../services/compare";
 import { svc } from "../services/context";
-import { requireProject } from "../services/runs";
+import { requireProject } from "../services/run-refs";
 import { parseOrThrow } from "../validate";
 
 /** `name:min` → ["name", "min"]; split at the last ':' since metric names may hold one. */

@@ -3,7 +3,7 @@ import type { AppendSystemMetrics, AppendSystemResult } from "../contract";
 import { formatTimestamp, parseTimestamp } from "../contract/time";
 import { insertSystemRows, type NewSystemRow } from "../db/system-metrics";
 import type { Svc } from "./context";
-import { getRunOr404 } from "./runs";
+import { getRunOr404 } from "./run-refs";
 
 /** System rows keep the client's time (the server's when absent), as Trackio stores them. */
 export function systemRows(entries: { metrics: Record<string, unknown>; timestamp?: string | null; log_id?: string | null }[], nowUs: number): NewSystemRow[] {
