@@ -16,3 +16,4 @@ export * from "./alerts";
 export * from "./webhooks";
 export * from "./rules";
 export * from "./time";
+export * from "./compare";
