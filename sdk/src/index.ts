@@ -27,20 +27,4 @@ export type { MetricRange } from "./resources/metrics";
 export type { RunFilters } from "./resources/runs";
 export { alert, config, currentRun, finish, init, log } from "./tracking/global";
 export { Run, type InitOptions } from "./tracking/run";
-export type {
-  Alert,
-  AlertPage,
-  ApiKeyInfo,
-  CreatedKey,
-  CreatedWebhook,
-  MetricPoint,
-  MetricValues,
-  ProjectInfo,
-  ProjectSummary,
-  Run as RunRecord,
-  RunSummary,
-  Snapshot,
-  WaitResult,
-  Webhook,
-  WebhookDelivery,
-} from "../../src/contract";
+export type * from "./contract-types";

@@ -91,9 +91,10 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     expect(result[0].created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\+00:00$/);
   });
 
-  it("get_project_summary counts runs and reports the highest step as last_activity", async ({ expect }) => {
+  it("get_project_summary counts runs, last_activity the time of the last log (as REST), last_step the highest step", async ({ expect }) => {
     const s = await call(client, "get_project_summary", { project });
-    expect(s).toMatchObject({ project, num_runs: 2, last_activity: 5 });
+    expect(s).toMatchObject({ project, num_runs: 2, last_step: 5 });
+    expect(s.last_activity).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\+00:00$/);
     expect(s.runs.map((r: any) => r.id)).toEqual([runA.id, runB.id]);
   });
 

@@ -5,7 +5,7 @@ import { listProjectRuns, runSummary } from "../../services/runs";
 import { parseOrThrow } from "../../validate";
 import { projectArg } from "../args";
 import { differingKeys, finalAndBest, guessMode, type Mode } from "../compare";
-import { defineTool, visibleProject } from "../tool";
+import { defineTool, knownProject } from "../tool";
 
 const MAX_RUNS = 50;
 // Enough points that every bucket's minimum and maximum survive; the best value is exact at any length.
@@ -55,7 +55,7 @@ export const compareRuns = defineTool({
   }),
   annotations: { readOnlyHint: true, openWorldHint: false },
   run: async (args, t) => {
-    const project = visibleProject(t, args.project);
+    const project = await knownProject(t, args.project);
     let refs = args.runs;
     let truncated = false;
     if (!refs) {

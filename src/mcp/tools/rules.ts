@@ -3,7 +3,7 @@ import { CreateRule, Rule, RuleCondition, RuleId } from "../../contract";
 import { addRule, listRules, removeRule } from "../../services/rules";
 import { parseOrThrow } from "../../validate";
 import { projectArg } from "../args";
-import { defineTool, visibleProject } from "../tool";
+import { defineTool, knownProject } from "../tool";
 
 const r = CreateRule.shape;
 
@@ -26,7 +26,7 @@ export const addAlertRule = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   run: async ({ project, ...rule }, t) => {
     // The contract checks the templates against the condition, naming the field on failure.
-    const { rule: stored } = await addRule(t.s, visibleProject(t, project), parseOrThrow(CreateRule, rule, "arguments"));
+    const { rule: stored } = await addRule(t.s, await knownProject(t, project), parseOrThrow(CreateRule, rule, "arguments"));
     return stored;
   },
 });
@@ -39,7 +39,7 @@ export const listAlertRules = defineTool({
   input: z.strictObject({ project: projectArg }),
   output: z.object({ rules: z.array(Rule) }),
   annotations: { readOnlyHint: true, openWorldHint: false },
-  run: async ({ project }, t) => ({ rules: await listRules(t.s, visibleProject(t, project)) }),
+  run: async ({ project }, t) => ({ rules: await listRules(t.s, await knownProject(t, project)) }),
 });
 
 export const removeAlertRule = defineTool({
@@ -50,5 +50,5 @@ export const removeAlertRule = defineTool({
   input: z.strictObject({ project: projectArg, id: RuleId.describe("The rule's id") }),
   output: z.object({ deleted: z.boolean(), id: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  run: async ({ project, id }, t) => removeRule(t.s, visibleProject(t, project), id),
+  run: async ({ project, id }, t) => removeRule(t.s, await knownProject(t, project), id),
 });
