@@ -36,6 +36,8 @@ export type PackedSdk = {
   tsc(args: string[]): SpawnSyncReturns<string>;
   /** Runs `node <file>` in the consumer project. */
   node(file: string, env: Record<string, string>, timeoutMs?: number): SpawnSyncReturns<string>;
+  /** Runs one shell command line in the consumer project (`npx trackflare` is the tarball's). */
+  sh(command: string, env: Record<string, string>, timeoutMs?: number): SpawnSyncReturns<string>;
   remove(): void;
 };
 
@@ -51,6 +53,7 @@ export function installPackedSdk(): PackedSdk {
     files: packed.files.map((f) => f.path).sort(),
     tsc: (args) => run(process.execPath, [TSC, ...args], dir),
     node: (file, env, timeoutMs = 60_000) => run(process.execPath, [file], dir, { ...npmEnv(), ...env }, timeoutMs),
+    sh: (command, env, timeoutMs = 60_000) => run("bash", ["-c", command], dir, { ...npmEnv(), ...env }, timeoutMs),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

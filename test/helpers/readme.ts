@@ -6,17 +6,27 @@ import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
-/** The fenced blocks of `lang` under the `## section` heading of a Markdown file (relative to the repo). */
+/**
+ * The fenced blocks of `lang` under the `#` or `##` heading `section` of a Markdown file (relative
+ * to the repo), up to the next such heading. Lines inside fences are never headings (`# comment`).
+ */
 export function codeBlocks(file: string, section: string, lang: string): string[] {
-  const text = fs.readFileSync(path.join(ROOT, file), "utf8");
-  const start = text.search(new RegExp(`^## ${section.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`, "m"));
-  if (start < 0) throw new Error(`${file} has no section '## ${section}'`);
-  const rest = text.slice(start + 3);
-  const end = rest.search(/^## /m);
-  const body = end < 0 ? rest : rest.slice(0, end);
-  const blocks = [...body.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].filter((m) => m[1] === lang).map((m) => m[2]);
-  if (!blocks.length) throw new Error(`${file}, '## ${section}': no \`\`\`${lang} block`);
-  return blocks;
+  const lines = fs.readFileSync(path.join(ROOT, file), "utf8").split("\n");
+  const blocks: { lang: string; lines: string[] }[] = [];
+  let inSection = false;
+  let fence: { lang: string; lines: string[] } | null = null;
+  for (const line of lines) {
+    if (fence) {
+      if (line.startsWith("```")) fence = null;
+      else fence.lines.push(line);
+    } else if (line.startsWith("```")) {
+      fence = { lang: line.slice(3).trim(), lines: [] };
+      if (inSection) blocks.push(fence);
+    } else if (/^#{1,2} /.test(line)) inSection = line.replace(/^#+ /, "").trim() === section;
+  }
+  const found = blocks.filter((b) => b.lang === lang).map((b) => b.lines.join("\n") + "\n");
+  if (!found.length) throw new Error(`${file}, section '${section}': no \`\`\`${lang} block`);
+  return found;
 }
 
 /** The shell commands of a block: continuation lines joined, comments and blank lines dropped. */
