@@ -206,7 +206,7 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     // 11:00:02+01:00 is 10:00:02 UTC: compared as instants, not as strings.
     expect(await titles({ since: "2026-11-28T10:00:01.6Z" })).toEqual(["Accuracy dropped"]);
     expect(await titles({ since: "2026-11-28T10:00:00Z" })).toEqual(["Accuracy dropped", "Loss plateau"]);
-    expect(await titles({ run: "no-such-run" })).toEqual([]);
+    expect(await callError(client, "get_alerts", { project, run: "no-such-run" })).toContain("Run 'no-such-run' not found");
   });
 
   it("get_alerts pages exactly with cursor = next_cursor", async ({ expect }) => {
