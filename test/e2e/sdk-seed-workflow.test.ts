@@ -54,7 +54,7 @@ describe("seed workflow: SDK writes, CLI reads", () => {
 
   it("list runs and list metrics", async ({ expect }) => {
     const runs = await cli(["list", "runs", "--project", project, "--json"]);
-    expect(runs.json).toEqual({ project, runs: ["lr-0.01"] });
+    expect(runs.json).toEqual({ project, runs: ["lr-0.01"], run_ids: [run.id] });
     const metrics = await cli(["list", "metrics", "--project", project, "--run", "lr-0.01", "--json"]);
     expect(metrics.json).toEqual({ project, run: "lr-0.01", metrics: ["loss", "train/acc"] });
   });
@@ -146,7 +146,7 @@ describe("seed workflow: SDK writes, CLI reads", () => {
     expect(lines[2]).toBe("-".repeat(80));
     expect(lines[3]).toMatch(/^\S+ \| lr-0\.01 \| ERROR \| diverged \| loss is NaN \| 49$/);
     const runs = await cli(["list", "runs", "--project", project]);
-    expect(runs.stdout).toBe("Runs:\n  - lr-0.01\n");
+    expect(runs.stdout).toBe(`Runs:\n  - lr-0.01  ${run.id.slice(0, 8)}\n`);
     const none = await cli(["list", "alerts", "--project", project, "--level", "info", "--run", "no-such-run"]);
     expect(none.stdout).toBe("No alerts found.\n");
   });
