@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AlertQuery, RunRef, WaitQuery, WaitResult } from "../../contract";
 import { queryAlerts, waitForAlerts } from "../../services/alerts";
-import { getRunOr404 } from "../../services/runs";
+import { getRunOr404 } from "../../services/run-refs";
 import { projectArg, withLevelEnum } from "../args";
 import { defineTool, knownProject, type ToolContext } from "../tool";
 import { TrackioAlert, toTrackioAlert } from "../trackio-shapes";
