@@ -34,7 +34,13 @@ export const defineTool = <I extends z.ZodObject, O extends z.ZodObject>(def: To
  * exactly alike.
  */
 export async function knownProject(t: ToolContext, project: string): Promise<string> {
-  if (!canSeeProject(t.principal, project) || !(await findProject(t.s.db, project))) throw projectNotFound(project);
+  if (!(await findProject(t.s.db, visibleProject(t, project)))) throw projectNotFound(project);
+  return project;
+}
+
+/** A project outside the key's list is answered exactly as a project that does not exist. */
+export function visibleProject(t: ToolContext, project: string): string {
+  if (!canSeeProject(t.principal, project)) throw projectNotFound(project);
   return project;
 }
 

@@ -23,7 +23,6 @@ const ARGS: Record<string, Record<string, unknown>> = {
   finish_run: { run: "r1" },
   rename_run: { old_name: "r1", new_name: "r2" },
   delete_run: { run: "r1" },
-  add_alert_rule: { metric: "loss", condition: { type: "gt", value: 1 }, title: "t" },
   remove_alert_rule: { id: "r1" },
 };
 
@@ -40,8 +39,9 @@ describe("MCP: unknown projects and runs", () => {
   it("every tool that takes a project answers an unknown one with a tool error naming it", async ({ expect }) => {
     const { tools } = await client.listTools();
     const projectTools = tools.filter((t) => "project" in (t.inputSchema.properties ?? {})).map((t) => t.name);
-    expect(projectTools.sort()).toEqual(Object.keys(ARGS).sort());
-    for (const name of projectTools) {
+    // add_alert_rule sets up a project before its first run, so it is the one tool that may name a new one.
+    expect(projectTools.filter((n) => n !== "add_alert_rule").sort()).toEqual(Object.keys(ARGS).sort());
+    for (const name of Object.keys(ARGS)) {
       const text = await callError(client, name, { project: "no-such-projekt", ...ARGS[name] });
       expect(text, name).toBe("not_found: Project 'no-such-projekt' not found");
     }
