@@ -11,6 +11,7 @@ import { mcp } from "./mcp/route";
 import { alertCounts } from "./routes/alert-counts";
 import { alerts } from "./routes/alerts";
 import { keys } from "./routes/keys";
+import { media } from "./routes/media";
 import { projects } from "./routes/projects";
 import { rules } from "./routes/rules";
 import { runs } from "./routes/runs";
@@ -33,6 +34,8 @@ onRunStart(watchStartedRun);
 
 const v1 = createRouter()
   .use(requireAuth)
+  // Before the body limit: media uploads read their own, larger one.
+  .route("/projects/:project", media)
   .use(limitBody(MAX_BODY_BYTES))
   .route("/keys", keys)
   .route("/projects", projects)

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Run, RunStatus } from "../contract";
 import type { Db } from "./client";
-import { metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
+import { media, metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
 
@@ -47,6 +47,7 @@ export function runRowFromSql(r: Record<string, unknown>): RunRow {
     logCount: r.log_count as number,
     webhookUrl: (r.webhook_url as string | null) ?? null,
     webhookMinLevel: (r.webhook_min_level as string | null) ?? null,
+    origin: (r.origin as RunRow["origin"] | undefined) ?? "api",
   };
 }
 
@@ -116,6 +117,7 @@ export async function deleteRunRows(db: Db, id: string) {
     db.delete(metricNames).where(eq(metricNames.runId, id)),
     db.delete(metricRollups).where(eq(metricRollups.runId, id)),
     db.delete(systemMetrics).where(eq(systemMetrics.runId, id)),
+    db.delete(media).where(eq(media.runId, id)),
     db.delete(runs).where(eq(runs.id, id)),
   ]);
 }

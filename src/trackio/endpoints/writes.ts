@@ -6,7 +6,6 @@ import { createAlerts } from "../../services/alerts";
 import { appendLogs } from "../../services/logs";
 import { requireWriter } from "../auth";
 import { endpoint, Project, type Ctx } from "../endpoint";
-import { MEDIA_NOT_STORED, badRequest } from "../errors";
 import { mapRunId, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
@@ -153,13 +152,3 @@ async function alertRunId(ctx: Ctx, project: string, run: string, runId: string 
   }
   return (await mapRunId(ctx, project, runId ?? run)).id;
 }
-
-export const bulkUploadMedia = endpoint({
-  params: ["uploads", "hf_token"],
-  required: ["uploads"],
-  access: "write",
-  args: z.object({}),
-  run: async () => {
-    throw badRequest(MEDIA_NOT_STORED);
-  },
-});
