@@ -7,8 +7,8 @@ export type RunRow = typeof runs.$inferSelect;
 
 /**
  * The stored status is the truth: the project's Durable Object marks a silent `running` run
- * `stale` after the project's own `stale_after` (an alarm, with its alert), and ingest marks it
- * `running` again. Reads never recompute it from a clock, so they agree with the alerts.
+ * `stale` after the project's own `stale_after` (an alarm, with its alert), or `ended` without an
+ * alert when it was made over Trackio's protocol, and ingest marks it `running` again. Reads never recompute it from a clock, so they agree with the alerts.
  */
 export function toRun(row: RunRow): Run {
   return {

@@ -206,7 +206,8 @@ export class ProjectRules {
 
   /**
    * The alarm's part: every watched run past its due time is checked against D1 and, when D1
-   * agrees it has been quiet for stale_after, marked stale with a "Run stopped reporting" alert.
+   * agrees it has been quiet for stale_after, marked stale with a "Run stopped reporting" alert
+   * (or, for a run made over Trackio's protocol, `ended` without one).
    * Batches arriving meanwhile wait (blockConcurrencyWhile), so a run's "stopped" and "resumed"
    * alerts are always in that order. Never throws: a failed check is retried later.
    */
@@ -234,9 +235,12 @@ export class ProjectRules {
     try {
       const found = await markRunStale(this.env.DB, w.run_id, cutoffUs, nowUs);
       if (found.kind === "stale") return "stale";
+      // A Trackio-protocol run went quiet: it ended, which is no failure, so no alert. Its watch
+      // goes, so that a later entry (back to `running` in D1) raises no "resumed" alert either.
+      if (found.kind === "ended") this.store.forgetWatch(w.run_id);
       // D1 saw a later entry than this object (its batch is on the way): check again from there.
       if (found.kind === "reporting") this.store.setDue(w.run_id, Math.max(found.lastUs + (nowUs - cutoffUs), nowUs + 1_000_000));
-      else this.store.forgetWatch(w.run_id);
+      else if (found.kind === "done") this.store.forgetWatch(w.run_id);
     } catch (err) {
       console.error("stale check failed", err instanceof Error ? err.message : String(err));
       this.store.setDue(w.run_id, nowUs + RETRY_US);

@@ -69,21 +69,22 @@ describe("media.jsonl replayed against the Worker", () => {
         continue;
       }
       const got = await readResponse(res);
+      const recorded = r.response.body as any;
       if (r.response.body_text !== undefined) {
         expect(got.text, where).toBe(r.response.body_text);
       } else if (r.request.path === "/api/upload") {
-        expect(got.json.paths, where).toHaveLength(r.response.body.paths.length);
-        r.response.body.paths.forEach((p: string, i: number) => stagedPaths.set(p, got.json.paths[i]));
+        expect(got.json.paths, where).toHaveLength(recorded.paths.length);
+        recorded.paths.forEach((p: string, i: number) => stagedPaths.set(p, got.json.paths[i]));
       } else if (r.request.path === "/version") {
-        expect(got.json, where).toEqual({ ...r.response.body, mcp_enabled: true, mcp_path: "/mcp" });
+        expect(got.json, where).toEqual({ ...recorded, mcp_enabled: true, mcp_path: "/mcp" });
       } else if (r.request.path === "/api/get_settings") {
-        expect(got.json, where).toEqual({ data: { ...r.response.body.data, logo_urls: { light: null, dark: null }, media_dir: MEDIA_DIR } });
+        expect(got.json, where).toEqual({ data: { ...recorded.data, logo_urls: { light: null, dark: null }, media_dir: MEDIA_DIR } });
       } else if (r.request.path === "/api/get_logs") {
         // Metric rows carry the server's time: compared by format, every other value exactly.
         const strip = (rows: Record<string, unknown>[]) => rows.map(({ timestamp, ...rest }) => (expect(timestamp).toMatch(TS), rest));
-        expect(strip(got.json.data), where).toEqual(strip(r.response.body.data));
+        expect(strip(got.json.data), where).toEqual(strip(recorded.data));
       } else {
-        expect(got.json, where).toEqual(r.response.body);
+        expect(got.json, where).toEqual(recorded);
       }
     }
     expect(files.sort()).toEqual([...sent.keys()].filter((n) => n !== "d36a33ad-eec5-45d4-85e8-3371e8c84fa8.png").sort());
