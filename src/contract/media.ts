@@ -91,6 +91,18 @@ export type MediaItem = z.infer<typeof MediaItem>;
 export const MediaList = z.object({ project: z.string(), run: z.string(), run_id: z.string(), media: z.array(MediaItem) });
 export type MediaList = z.infer<typeof MediaList>;
 
+/** A run's media, table and histogram values by metric name, in step order (the Media & Tables view). */
+export const RichValues = z.object({
+  project: z.string(),
+  run: z.string(),
+  run_id: z.string(),
+  metrics: z.record(z.string(), z.array(z.object({ step: z.number().int(), value: z.json() }))),
+  /** True when the run holds more than MAX_RICH_VALUES such values and only the first were returned. */
+  truncated: z.boolean(),
+});
+export type RichValues = z.infer<typeof RichValues>;
+export const MAX_RICH_VALUES = 10_000;
+
 export const ListMediaQuery = z.object({
   name: MetricName.optional(),
   step: z.coerce.number({ error: "step must be an integer" }).pipe(Step).optional(),

@@ -74,3 +74,22 @@ export async function deleteStaged(db: Db, id: string) {
 export async function expiredStaged(db: Db, beforeUs: number, limit: number): Promise<StagedRow[]> {
   return db.select().from(mediaStaged).where(lt(mediaStaged.createdUs, beforeUs)).orderBy(asc(mediaStaged.createdUs)).limit(limit);
 }
+
+/** The Trackio value types the Media & Tables view shows. */
+const RICH_TYPES = ["trackio.image", "trackio.audio", "trackio.video", "trackio.table", "trackio.histogram"];
+
+/**
+ * A run's media, table and histogram values, by metric then step, at most `limit` of them (one
+ * more tells the caller it was cut). Reads the run's log rows: such values are not in the rollups.
+ */
+export async function richValues(d1: D1Database, runId: string, limit: number): Promise<{ name: string; step: number; value: string }[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT top.key AS name, m.step AS step, top.value AS value FROM metric_logs m, json_each(m.metrics) top
+        WHERE m.run_id = ?1 AND top.type = 'object' AND json_extract(top.value, '$._type') IN (SELECT value FROM json_each(?2))
+        ORDER BY top.key, m.step LIMIT ?3`,
+    )
+    .bind(runId, JSON.stringify(RICH_TYPES), limit + 1)
+    .all<{ name: string; step: number; value: string }>();
+  return results;
+}

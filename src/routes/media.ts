@@ -3,7 +3,7 @@ import { projectAccess } from "../auth/middleware";
 import { createRouter } from "../env";
 import { serveMedia } from "../media/serve";
 import { svc } from "../services/context";
-import { listMedia, mediaByPath, uploadRunMedia } from "../services/media";
+import { listMedia, mediaByPath, richRunValues, uploadRunMedia } from "../services/media";
 import { valid } from "../validate";
 
 const read = projectAccess("read");
@@ -19,6 +19,7 @@ export const media = createRouter()
     const ref = await uploadRunMedia(svc(c.env), c.req.param("project")!, c.req.param("run"), c.req.valid("query"), c.req.header("content-type"), c.req.raw.body, length ? Number(length) : null);
     return c.json(ref, 201);
   })
+  .get("/runs/:run/media/values", read, async (c) => c.json(await richRunValues(svc(c.env), c.req.param("project")!, c.req.param("run"))))
   .get("/runs/:run/media", read, valid("query", ListMediaQuery), async (c) => c.json(await listMedia(svc(c.env), c.req.param("project")!, c.req.param("run"), c.req.valid("query"))))
   // A reference's file_path as it is (it holds '/'): GET /v1/projects/p/media/p/<run>/<step>/<file>.
   .on(["GET", "HEAD"], "/media/:path{.+}", read, async (c) => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MAX_MEDIA_BYTES, MEDIA_TYPES, MEDIA_VALUE_TYPES, allowedContentType, formatTimestamp, ListMediaQuery, UploadMediaQuery, type MediaItem, type MediaKind, type MediaList, type MediaRef } from "../contract";
-import { deleteStaged, expiredStaged, findMediaByPath, insertMedia, insertStaged, listRunMedia, loggedReference, type MediaRow, type StagedRow } from "../db/media";
+import { MAX_MEDIA_BYTES, MEDIA_TYPES, MEDIA_VALUE_TYPES, allowedContentType, formatTimestamp, ListMediaQuery, MAX_RICH_VALUES, UploadMediaQuery, type MediaItem, type RichValues, type MediaKind, type MediaList, type MediaRef } from "../contract";
+import { deleteStaged, expiredStaged, findMediaByPath, insertMedia, insertStaged, listRunMedia, loggedReference, richValues, type MediaRow, type StagedRow } from "../db/media";
 import { ApiError, badRequest } from "../errors";
 import { deleteObject, deletePrefix, mediaKey, putObject, readLimited, runPrefix, sha256Bytes, stagedKey, tooLarge } from "../media/storage";
 import { newRunId } from "../runs/names";
@@ -91,6 +91,15 @@ export async function listMedia(s: Svc, project: string, ref: string, q: z.outpu
   const run = await getRunOr404(s, project, ref);
   const rows = await listRunMedia(s.db, run.id, q);
   return { project, run: run.name, run_id: run.id, media: rows.map(toMediaItem) };
+}
+
+/** A run's media, table and histogram values, for the dashboard's Media & Tables view. */
+export async function richRunValues(s: Svc, project: string, ref: string): Promise<RichValues> {
+  const run = await getRunOr404(s, project, ref);
+  const rows = await richValues(s.env.DB, run.id, MAX_RICH_VALUES);
+  const metrics: RichValues["metrics"] = {};
+  for (const r of rows.slice(0, MAX_RICH_VALUES)) (metrics[r.name] ??= []).push({ step: r.step, value: JSON.parse(r.value) });
+  return { project, run: run.name, run_id: run.id, metrics, truncated: rows.length > MAX_RICH_VALUES };
 }
 
 /** The stored file a reference's `file_path` names, or 404. */

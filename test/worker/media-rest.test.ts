@@ -55,6 +55,11 @@ describe("media over REST", () => {
     const snap = await api("GET", `/v1/projects/${p}/runs/r/snapshot?step=3`);
     expect(snap.json.metrics["samples/pred"][0].value).toEqual(ref);
     expect(snap.json.metrics["eval/table"][0].value).toEqual(table);
+    // The Media & Tables view reads exactly these values (and histograms), by metric and step; scalars are not in it.
+    const hist = { _type: "trackio.histogram", bins: [0, 1, 2], values: [3, 4] };
+    await logEntries(p, "r", [{ step: 4, metrics: { "w/hist": hist, loss: 0.5 } }]);
+    const rich = await api("GET", `/v1/projects/${p}/runs/r/media/values`);
+    expect(rich.json).toEqual({ project: p, run: "r", run_id: runId, truncated: false, metrics: { "eval/table": [{ step: 3, value: table }], "samples/pred": [{ step: 3, value: ref }], "w/hist": [{ step: 4, value: hist }] } });
   });
 
   it("lists a run's media by name and step, and serves each with its type, nosniff, ETag and immutable caching", async ({ expect }) => {
