@@ -11,7 +11,7 @@ const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const png = (n: number) => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(100 + n).fill(n)]);
 
 async function upload(project: string, run: string, bytes: Uint8Array, type: string, query: string) {
-  const res = await fetch(`${baseUrl()}/v1/projects/${project}/runs/${run}/media?${query}`, { method: "POST", headers: { authorization: `Bearer ${inject("adminToken")}`, "content-type": type }, body: bytes });
+  const res = await fetch(`${baseUrl()}/v1/projects/${project}/runs/${run}/media?${query}`, { method: "POST", headers: { authorization: `Bearer ${inject("adminToken")}`, "content-type": type }, body: new Blob([bytes as BlobPart]) });
   if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
   return res.json();
 }
