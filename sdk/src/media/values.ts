@@ -30,7 +30,7 @@ export abstract class MediaFile {
 
   /** Only the reference the server answers is ever sent; an entry still holding the file is not JSON. */
   toJSON(): never {
-    throw new Error(`a ${this.kind} that was not uploaded`);
+    throw new Error(`its ${this.kind} file was not uploaded yet`);
   }
 
   /** The bytes and content type to upload; throws a plain Error for a file that cannot be sent. */
