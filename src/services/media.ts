@@ -5,7 +5,7 @@ import { ApiError, badRequest } from "../errors";
 import { deleteObject, deletePrefix, mediaKey, putObject, readLimited, runPrefix, sha256Bytes, stagedKey, tooLarge } from "../media/storage";
 import { newRunId } from "../runs/names";
 import type { Svc } from "./context";
-import { getRunOr404 } from "./runs";
+import { getRunOr404 } from "./run-refs";
 
 export const mediaNotFound = (filePath: string) => new ApiError("not_found", `Media file '${filePath}' not found`);
 

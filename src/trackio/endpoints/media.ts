@@ -4,7 +4,7 @@ import { findMediaByPath, findStaged } from "../../db/media";
 import { claimStaged, type Claim } from "../../services/media";
 import { requireWriter } from "../auth";
 import { endpoint, OptString, Project, type Ctx } from "../endpoint";
-import { badRequest } from "../errors";
+import { trackioBadRequest } from "../errors";
 import { runForWrite } from "../identity";
 
 const Upload = z.object({
@@ -36,15 +36,15 @@ export const bulkUploadMedia = endpoint({
     for (const [i, u] of a.uploads.entries()) {
       const at = `uploads.${i}`;
       // Files of trackio.save() have no run; only media logged with a run is stored.
-      if (!u.run) throw badRequest(`Invalid ${at}.run: project files (trackio.save) are not stored; media must belong to a run`);
-      if (u.relative_path) throw badRequest(`Invalid ${at}.relative_path: only media files (relative_path null) are stored`);
+      if (!u.run) throw trackioBadRequest(`Invalid ${at}.run: project files (trackio.save) are not stored; media must belong to a run`);
+      if (u.relative_path) throw trackioBadRequest(`Invalid ${at}.relative_path: only media files (relative_path null) are stored`);
       const step = u.step ?? 0;
       const staged = await findStaged(ctx.s.db, u.uploaded_file.path);
       const fileName = u.uploaded_file.orig_name ?? staged?.id ?? "";
       const filePath = `${u.project}/${u.run}/${step}/${fileName}`;
       if (!staged || staged.keyId !== ctx.caller!.keyId) {
         if (fileName && (await findMediaByPath(ctx.s.db, u.project, filePath))) continue;
-        throw badRequest(`Invalid ${at}.uploaded_file.path: '${u.uploaded_file.path.slice(0, 80)}' ${NOT_STAGED}`);
+        throw trackioBadRequest(`Invalid ${at}.uploaded_file.path: '${u.uploaded_file.path.slice(0, 80)}' ${NOT_STAGED}`);
       }
       claims.push({ u, claim: { staged, project: u.project, step, fileName, filePath } });
     }
