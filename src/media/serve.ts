@@ -22,6 +22,9 @@ function mediaHeaders(row: MediaRow): Headers {
   return h;
 }
 
+/** Trackio's answer for a file it will not serve, plain text that is never sniffed as anything else. */
+export const notFoundText = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" } });
+
 type ByteRange = { offset: number; length: number };
 
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` against a file of `size` bytes; "invalid" when unsatisfiable, null for none or several. */
@@ -51,7 +54,7 @@ export async function serveMedia(bucket: R2Bucket, row: MediaRow, req: Request):
     return new Response(null, { status: 416, headers });
   }
   const obj = await bucket.get(row.r2Key, range ? { range } : undefined);
-  if (!obj) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" } });
+  if (!obj) return notFoundText();
   if (req.method === "HEAD") {
     headers.set("content-length", String(range ? range.length : row.size));
     obj.body.cancel().catch(() => undefined);

@@ -4,7 +4,7 @@ import { canSeeProject } from "../auth/principal";
 import { principalOf } from "../auth/middleware";
 import { findMediaByPath } from "../db/media";
 import { createRouter, type AppEnv } from "../env";
-import { serveMedia } from "../media/serve";
+import { notFoundText, serveMedia } from "../media/serve";
 import { readLimited } from "../media/storage";
 import { svc } from "../services/context";
 import { stageUpload, sweepStaged } from "../services/media";
@@ -25,7 +25,6 @@ const UPLOAD_DENIED =
 const MAX_UPLOAD_REQUEST = MAX_MEDIA_BYTES + 64 * 1024;
 
 const fail = (c: Context<AppEnv>, err: TrackioError) => c.json({ error: err.message }, err.status);
-const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" } });
 
 /** The stored file path a `/file?path=` names, or null for anything outside the media dir or not a plain relative path. */
 export function mediaPathOf(path: string | undefined): string | null {
@@ -93,9 +92,9 @@ export const files = createRouter()
     const caller = await principalOf(c);
     if (!caller) return c.text("A Trackflare API key is required to read files", 401);
     const filePath = mediaPathOf(c.req.query("path"));
-    if (!filePath) return notFound();
+    if (!filePath) return notFoundText();
     const project = filePath.slice(0, filePath.indexOf("/"));
-    if (!canSeeProject(caller, project)) return notFound();
+    if (!canSeeProject(caller, project)) return notFoundText();
     const row = await findMediaByPath(svc(c.env).db, project, filePath);
-    return row ? serveMedia(c.env.MEDIA, row, c.req.raw) : notFound();
+    return row ? serveMedia(c.env.MEDIA, row, c.req.raw) : notFoundText();
   });
