@@ -14,8 +14,12 @@ async function uploadFiles(token: string | null, files: { filename: string; type
   return readResponse(await exports.default.fetch(new Request("http://tf.test/api/upload", { method: "POST", headers, body: mp.body })));
 }
 
-const getFile = async (path: string, token: string | null) =>
-  readResponse(await exports.default.fetch(new Request(`http://tf.test/file?path=${path}`, { headers: token ? { "x-trackio-write-token": token } : {} })));
+/** GET /file: the status, and the body as text only when it is not a file (a 404's "Not found"). */
+async function getFile(path: string, token: string | null) {
+  const res = await exports.default.fetch(new Request(`http://tf.test/file?path=${path}`, { headers: token ? { "x-trackio-write-token": token } : {} }));
+  if (res.status === 200) return { status: 200, text: "", bytes: new Uint8Array(await res.arrayBuffer()) };
+  return { status: res.status, text: await res.text(), bytes: null };
+}
 
 const claim = (project: string, run: string, step: number, path: string, origName: string) => ({
   project,
@@ -121,5 +125,14 @@ describe("Trackio media uploads: staging, claims and /file", () => {
     // A key that does not see the project gets the same 404; no key at all, a 401.
     expect((await getFile(encodeURIComponent(good), keyQ)).status).toBe(404);
     expect((await getFile(encodeURIComponent(good), null)).status).toBe(401);
+  });
+
+  it("deletes a run's files when Trackio's delete_run deletes the run", async ({ expect }) => {
+    const run = (await api("GET", `/v1/projects/${p}/runs/r`)).json;
+    expect((await env.MEDIA.list({ prefix: `${p}/${run.id}/` })).objects.length).toBeGreaterThan(0);
+    const del = await call("delete_run", { project: p, run: "r" }, { token: keyA });
+    expect(del.json).toEqual({ data: true });
+    expect((await env.MEDIA.list({ prefix: `${p}/${run.id}/` })).objects).toEqual([]);
+    expect((await getFile(encodeURIComponent(`${MEDIA_DIR}/${p}/r/0/a.png`), keyA)).status).toBe(404);
   });
 });
