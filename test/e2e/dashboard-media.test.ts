@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)("Media & Tables view in Chromium", () => {
     // One heatmap per run, with a column per step.
     const maps = page.locator('section[data-metric="weights/hist"] canvas.heatmap');
     expect(await maps.count()).toBe(2);
-    expect(await maps.first().getAttribute("width")).toBe(String(STEPS * 6));
+    expect(await maps.first().getAttribute("data-steps")).toBe(String(STEPS));
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -2,6 +2,8 @@ import { h } from "../dom";
 
 type Hist = { step: number; bins: number[]; values: number[] };
 const ROWS = 48;
+const WIDTH = 480;
+const HEIGHT = 192;
 
 /**
  * Histograms over steps as a heatmap: one column per logged step, rows are value ranges over the
@@ -9,7 +11,7 @@ const ROWS = 48;
  * selected step is outlined.
  */
 export function heatmap(series: Hist[], selectedStep: number): HTMLElement {
-  const canvas = h("canvas", { class: "heatmap", width: Math.max(series.length, 1) * 6, height: ROWS * 4, role: "img" });
+  const canvas = h("canvas", { class: "heatmap", width: WIDTH, height: HEIGHT, role: "img", "data-steps": series.length });
   const lo = Math.min(...series.map((s) => s.bins[0] ?? 0));
   const hi = Math.max(...series.map((s) => s.bins[s.bins.length - 1] ?? 1));
   canvas.setAttribute("aria-label", `Histogram over ${series.length} steps, values ${lo.toPrecision(3)} to ${hi.toPrecision(3)}`);

@@ -25,7 +25,11 @@ function cell(rv: RunValues, metric: string, step: number, files: FileUrls): HTM
   const fig = h("figure", { class: "media-cell", "data-run": rv.run.name }, head);
   if (points?.every((p) => isHistogram(p.value))) {
     const series = points.map((p) => ({ step: p.step, ...(p.value as { bins: number[]; values: number[] }) }));
-    fig.append(heatmap(series, valueAt(points, step)?.step ?? -1));
+    const shown = valueAt(points, step);
+    fig.append(heatmap(series, shown?.step ?? -1));
+    const lo = Math.min(...series.map((x) => x.bins[0]));
+    const hi = Math.max(...series.map((x) => x.bins[x.bins.length - 1]));
+    fig.append(h("p", { class: "media-caption" }, `steps ${series[0].step}–${series[series.length - 1].step} → · values ${lo.toPrecision(3)}–${hi.toPrecision(3)} ↑ · outlined: step ${shown?.step ?? "–"}`));
     return fig;
   }
   const p = valueAt(points, step);
@@ -60,6 +64,7 @@ function metricSection(metric: string, runs: RunValues[], files: FileUrls): HTML
     min: 0,
     max: steps.length - 1,
     value: steps.length - 1,
+    disabled: steps.length < 2,
     "aria-label": `Step of ${metric}`,
     onInput: (ev: Event) => show(Number((ev.target as HTMLInputElement).value)),
   });
