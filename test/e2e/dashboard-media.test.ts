@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
 import { Client, Histogram, Image, Run, Table } from "../../sdk/src/index";
 import { hasChromium, launchBrowser, openPage, signInWithStorage, warnIfNoBrowser } from "../helpers/browser";
-import { solidPng } from "../helpers/png";
+import { solidPng } from "../../src/dashboard/scripts/demo-media.mjs";
 
 warnIfNoBrowser("dashboard-media.test.ts");
 
