@@ -4,6 +4,7 @@ import { canSeeProject } from "../auth/principal";
 import { principalOf } from "../auth/middleware";
 import { findMediaByPath } from "../db/media";
 import { createRouter, type AppEnv } from "../env";
+import { ApiError } from "../errors";
 import { notFoundText, serveMedia } from "../media/serve";
 import { readLimited } from "../media/storage";
 import { svc } from "../services/context";
@@ -24,6 +25,7 @@ const UPLOAD_DENIED =
 /** One upload request holds the files of one flush; multipart framing needs a little room. */
 const MAX_UPLOAD_REQUEST = MAX_MEDIA_BYTES + 64 * 1024;
 
+const tooLargeUpload = () => new TrackioError(413, `Invalid files: larger than ${MAX_MEDIA_BYTES} bytes (50 MB), the largest upload stored`);
 const fail = (c: Context<AppEnv>, err: TrackioError) => c.json({ error: err.message }, err.status);
 
 /** The stored file path a `/file?path=` names, or null for anything outside the media dir or not a plain relative path. */
@@ -40,12 +42,13 @@ export function mediaPathOf(path: string | undefined): string | null {
 async function partsOf(c: Context<AppEnv>): Promise<File[]> {
   const type = c.req.header("content-type") ?? "";
   if (!/^multipart\/form-data/i.test(type)) throw new TrackioError(400, "Invalid files: the body must be multipart/form-data with the files in field 'files'");
-  if (Number(c.req.header("content-length") ?? 0) > MAX_UPLOAD_REQUEST) throw new TrackioError(413, `Invalid files: larger than ${MAX_MEDIA_BYTES} bytes (50 MB), the largest upload stored`);
+  if (Number(c.req.header("content-length") ?? 0) > MAX_UPLOAD_REQUEST) throw tooLargeUpload();
   let bytes: Uint8Array;
   try {
     bytes = await readLimited(c.req.raw.body, MAX_UPLOAD_REQUEST, "files");
-  } catch {
-    throw new TrackioError(413, `Invalid files: larger than ${MAX_MEDIA_BYTES} bytes (50 MB), the largest upload stored`);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "payload_too_large") throw tooLargeUpload();
+    throw err;
   }
   let form: FormData;
   try {
