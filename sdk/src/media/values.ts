@@ -54,7 +54,7 @@ export abstract class MediaFile {
       allowedContentType(this.opts.contentType) ?? (data instanceof Blob ? allowedContentType(data.type) : null) ?? named ?? sniffContentType(head);
     if (!contentType) throw new Error(`its type is not one the server stores (${Object.keys(MEDIA_TYPES).join(", ")}); pass contentType`);
     const natural = MEDIA_TYPES[contentType].kind;
-    if (natural !== this.kind && !(this.kind === "video" && contentType === "image/gif")) throw new Error(`a ${contentType} file is not a ${this.kind}`);
+    if (natural !== this.kind && !(this.kind === "video" && contentType === "image/gif")) throw new Error(`a ${contentType} file cannot be logged as ${this.kind}`);
     return { data, contentType };
   }
 }
