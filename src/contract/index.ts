@@ -16,3 +16,4 @@ export * from "./webhooks";
 export * from "./rules";
 export * from "./time";
 export * from "./media";
+export * from "./compare";
