@@ -39,7 +39,7 @@ def test_media_values_are_stored_as_trackios_and_read_back(server, project, tmp_
         trackflare.finish()
     assert [str(w.message) for w in caught] == []
 
-    listed = rest(server, "GET", f"/v1/projects/{project}/runs/{run.id}/media")["media"]
+    listed = trackflare.Api().media(project, run.id)
     assert [(m["name"], m["step"], m["kind"], m["content_type"], m["caption"]) for m in listed] == [
         ("audio/tone", 1, "audio", "audio/wav", "440 Hz"),
         ("eval/table", 1, "image", "image/png", None),
@@ -52,6 +52,7 @@ def test_media_values_are_stored_as_trackios_and_read_back(server, project, tmp_
     assert table["_value"][0]["image"]["sha256"] == _sha(PNG)
     assert table["_value"][1] == {"id": 2, "image": None}
     assert snap["weights/hist"][0]["value"] == {"_type": "trackio.histogram", "bins": [0, 1, 2, 3], "values": [1, 2, 4]}
+    assert [m["step"] for m in trackflare.Api().media(project, "media", name="samples/pred")] == [0]
     audio = snap["audio/tone"][0]["value"]
     assert _sha(_download(server, project, audio["file_path"])) == _sha(WAV)
 
