@@ -8,6 +8,9 @@ import type {
   ApiKeyInfo as ContractApiKeyInfo,
   CreatedKey as ContractCreatedKey,
   CreatedWebhook as ContractCreatedWebhook,
+  MediaItem as ContractMediaItem,
+  MediaList as ContractMediaList,
+  MediaRef as ContractMediaRef,
   MetricPoint as ContractMetricPoint,
   MetricValues as ContractMetricValues,
   ProjectInfo as ContractProjectInfo,
@@ -27,6 +30,9 @@ export type AlertPage = ContractAlertPage;
 export type ApiKeyInfo = ContractApiKeyInfo;
 export type CreatedKey = ContractCreatedKey;
 export type CreatedWebhook = ContractCreatedWebhook;
+export type MediaItem = ContractMediaItem;
+export type MediaList = ContractMediaList;
+export type MediaRef = ContractMediaRef;
 export type MetricPoint = ContractMetricPoint;
 export type MetricValues = ContractMetricValues;
 export type ProjectInfo = ContractProjectInfo;
