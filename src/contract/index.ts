@@ -16,4 +16,5 @@ export * from "./alerts";
 export * from "./webhooks";
 export * from "./rules";
 export * from "./time";
+export * from "./media";
 export * from "./compare";

@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { RUN_ID_PATTERN, type Run, type RunStatus } from "../contract";
 import type { Db } from "./client";
-import { metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
+import { media, metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
 
 /**
  * The stored status is the truth: the project's Durable Object marks a silent `running` run
- * `stale` after the project's own `stale_after` (an alarm, with its alert), and ingest marks it
- * `running` again. Reads never recompute it from a clock, so they agree with the alerts.
+ * `stale` after the project's own `stale_after` (an alarm, with its alert), or `ended` without an
+ * alert when it was made over Trackio's protocol, and ingest marks it `running` again. Reads never recompute it from a clock, so they agree with the alerts.
  */
 export function toRun(row: RunRow): Run {
   return {
@@ -47,6 +47,7 @@ export function runRowFromSql(r: Record<string, unknown>): RunRow {
     logCount: r.log_count as number,
     webhookUrl: (r.webhook_url as string | null) ?? null,
     webhookMinLevel: (r.webhook_min_level as string | null) ?? null,
+    origin: (r.origin as RunRow["origin"] | undefined) ?? "api",
   };
 }
 
@@ -58,9 +59,9 @@ export function runRowFromSql(r: Record<string, unknown>): RunRow {
 export async function insertRunIfAbsent(db: Db, row: typeof runs.$inferInsert, uniqueName: boolean): Promise<RunRow | undefined> {
   const unnamed = uniqueName ? sql`NOT EXISTS (SELECT 1 FROM ${runs} WHERE project = ${row.project} AND name = ${row.name})` : sql`1`;
   const inserted = await db.all<Record<string, unknown>>(sql`INSERT INTO ${runs}
-      (id, project, name, group_name, config, status, created_at, created_us, updated_at, webhook_url, webhook_min_level)
+      (id, project, name, group_name, config, status, created_at, created_us, updated_at, webhook_url, webhook_min_level, origin)
     SELECT ${row.id}, ${row.project}, ${row.name}, ${row.groupName ?? null}, ${JSON.stringify(row.config ?? {})}, ${row.status ?? "running"},
-      ${row.createdAt}, ${row.createdUs}, ${row.updatedAt}, ${row.webhookUrl ?? null}, ${row.webhookMinLevel ?? null}
+      ${row.createdAt}, ${row.createdUs}, ${row.updatedAt}, ${row.webhookUrl ?? null}, ${row.webhookMinLevel ?? null}, ${row.origin ?? "api"}
     WHERE ${unnamed}
     ON CONFLICT (id) DO NOTHING RETURNING *`);
   return inserted[0] ? runRowFromSql(inserted[0]) : undefined;
@@ -75,10 +76,10 @@ export function createRunStatements(d1: D1Database, row: RunRow): D1PreparedStat
     d1.prepare("INSERT INTO projects (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING").bind(row.project, row.createdAt),
     d1
       .prepare(
-        `INSERT INTO runs (id, project, name, group_name, config, status, created_at, created_us, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO runs (id, project, name, group_name, config, status, created_at, created_us, updated_at, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING`,
       )
-      .bind(row.id, row.project, row.name, row.groupName, JSON.stringify(row.config), row.status, row.createdAt, row.createdUs, row.updatedAt),
+      .bind(row.id, row.project, row.name, row.groupName, JSON.stringify(row.config), row.status, row.createdAt, row.createdUs, row.updatedAt, row.origin),
   ];
 }
 
@@ -155,6 +156,7 @@ export async function deleteRunRows(db: Db, id: string) {
     db.delete(metricNames).where(eq(metricNames.runId, id)),
     db.delete(metricRollups).where(eq(metricRollups.runId, id)),
     db.delete(systemMetrics).where(eq(systemMetrics.runId, id)),
+    db.delete(media).where(eq(media.runId, id)),
     db.delete(runs).where(eq(runs.id, id)),
   ]);
 }

@@ -9,6 +9,7 @@ import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
 import { alertCountsFor, projectObject } from "./alerts";
 import type { Svc } from "./context";
+import { deleteRunObjects } from "./media";
 import { getRunOr404, requireProject } from "./run-refs";
 import { watchStartedRun } from "./rules";
 
@@ -18,7 +19,7 @@ import { watchStartedRun } from "./rules";
  * create never makes a second run; one that another project holds is a 409. The insert checks
  * the id (and, for `allow`, the name) in the same statement, so concurrent creates make one run.
  */
-export async function createOrResumeRun(s: Svc, project: string, input: z.output<typeof CreateRun>): Promise<CreatedRun> {
+export async function createOrResumeRun(s: Svc, project: string, input: z.output<typeof CreateRun>, origin: RunRow["origin"] = "api"): Promise<CreatedRun> {
   if (input.webhook_url) {
     const check = checkWebhookUrl(input.webhook_url, { allowLoopback: loopbackAllowed(s.env) });
     if (!check.ok) throw badRequest(`Invalid body: webhook_url: ${check.reason}`, [{ path: "webhook_url", message: check.reason }]);
@@ -35,7 +36,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
       if (existing) return resume(s, existing, input);
       if (input.resume === "must") throw new ApiError("not_found", `Run '${input.name}' does not exist in project '${project}'`);
     }
-    const row = await insertNew(s, project, input);
+    const row = await insertNew(s, project, input, origin);
     if (row) {
       await watchStartedRun(s, row);
       return { ...toRun(row), resumed: false };
@@ -59,7 +60,7 @@ async function resume(s: Svc, existing: RunRow, input: z.output<typeof CreateRun
   return { ...toRun(row), resumed: true };
 }
 
-async function insertNew(s: Svc, project: string, input: z.output<typeof CreateRun>): Promise<RunRow | undefined> {
+async function insertNew(s: Svc, project: string, input: z.output<typeof CreateRun>, origin: RunRow["origin"]): Promise<RunRow | undefined> {
   let name = input.name;
   if (!name) {
     const { names, count } = await runNamesOf(s.db, project);
@@ -81,6 +82,7 @@ async function insertNew(s: Svc, project: string, input: z.output<typeof CreateR
       updatedAt: now,
       webhookUrl: input.webhook_url ?? null,
       webhookMinLevel: input.webhook_min_level ?? null,
+      origin,
     },
     input.resume === "allow",
   );
@@ -132,10 +134,17 @@ export async function finishRun(s: Svc, project: string, ref: string, body: z.ou
   return toRun(updated ?? row);
 }
 
-/** Deletes the run's D1 rows, then its alerts in the project's Durable Object. */
+/**
+ * Deletes the run's media files, its D1 rows (references included), then its alerts in the
+ * project's Durable Object. Files go first, so a failure to delete them (a 503 after retries)
+ * deletes nothing; they are swept once more after the run is gone, for an upload that was being
+ * stored meanwhile (from then on a late upload finds no run and deletes its own file).
+ */
 export async function deleteRun(s: Svc, project: string, ref: string): Promise<{ deleted: true; id: string }> {
   const row = await getRunOr404(s, project, ref);
+  await deleteRunObjects(s, project, row.id);
   await deleteRunRows(s.db, row.id);
+  await deleteRunObjects(s, project, row.id);
   await projectObject(s.env, project).deleteRunAlerts(row.id);
   return { deleted: true, id: row.id };
 }

@@ -7,7 +7,6 @@ import { appendLogsToRuns, type RunWrite } from "../../services/logs";
 import { systemRows } from "../../services/system-metrics";
 import { requireWriter } from "../auth";
 import { endpoint, Project, type Ctx } from "../endpoint";
-import { MEDIA_NOT_STORED, trackioBadRequest } from "../errors";
 import { mapRunId, plannedRun, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
@@ -157,13 +156,3 @@ async function alertRunId(ctx: Ctx, project: string, run: string, runId: string 
   }
   return (await mapRunId(ctx, project, runId ?? run)).id;
 }
-
-export const bulkUploadMedia = endpoint({
-  params: ["uploads", "hf_token"],
-  required: ["uploads"],
-  access: "write",
-  args: z.object({}),
-  run: async () => {
-    throw trackioBadRequest(MEDIA_NOT_STORED);
-  },
-});
