@@ -55,15 +55,18 @@ const TABLES: Record<string, string> = {
   api_keys: "SELECT id, name, hash, scope, projects, revoked_at FROM api_keys ORDER BY id",
   webhooks: "SELECT id, project, url, kind, min_level, run_filter, secret FROM webhooks ORDER BY id",
   webhook_deliveries: "SELECT id, alert_id FROM webhook_deliveries ORDER BY id",
+  media: "SELECT project, run_id, step, name, file_path, r2_key, sha256, caption FROM media ORDER BY id",
+  media_staged: "SELECT id, r2_key, sha256 FROM media_staged ORDER BY id",
 };
 
 /**
- * Everything stored that a request could touch: D1's rows, and the alerts and rules in the
- * Durable Object of each of `projects` that exists, as one comparable text.
+ * Everything stored that a request could touch: D1's rows, the media bucket's keys, and the
+ * alerts and rules in the Durable Object of each of `projects` that exists, as one comparable text.
  */
 export async function storedState(projects: string[]): Promise<string> {
   const rows = await env.DB.batch(Object.values(TABLES).map((q) => env.DB.prepare(q)));
   const out: Record<string, unknown> = Object.fromEntries(Object.keys(TABLES).map((k, i) => [k, rows[i].results]));
+  out.r2 = (await env.MEDIA.list()).objects.map((o) => o.key);
   const existing = new Set((out.projects as { name: string }[]).map((r) => r.name));
   const inObjects = await Promise.all(
     projects

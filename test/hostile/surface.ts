@@ -101,7 +101,14 @@ function plausible(t: Target): Record<string, fc.Arbitrary<unknown>> {
 
 const field = (p: Record<string, fc.Arbitrary<unknown>>, name: string) => p[name] ?? nastyJson;
 
-type Route = { method: string; path: (t: Target) => fc.Arbitrary<string>; query?: string[]; body?: (t: Target) => fc.Arbitrary<unknown> };
+type Route = {
+  method: string;
+  path: (t: Target) => fc.Arbitrary<string>;
+  query?: string[];
+  body?: (t: Target) => fc.Arbitrary<unknown>;
+  /** A raw (non-JSON) body, as the media upload takes: its content types and bytes. */
+  raw?: { types: string[]; bytes: fc.Arbitrary<string> };
+};
 
 const projectSeg = (t: Target) => fc.constantFrom(t.seeded, t.seeded, t.seeded, t.seeded, t.empty, t.fresh, "bad%20name", "..", "%00", "x".repeat(200)).map(enc);
 const runSeg = (t: Target) => fc.constantFrom(...t.runNames, ...t.runIds, ...t.runNames, ...t.runIds, "nope", "..", ".", "%E0%A4%A", "0".repeat(32)).map((s) => (s.startsWith("%") ? s : enc(s)));
@@ -132,6 +139,17 @@ function restRoutes(t: Target): Route[] {
     { method: "POST", path: runPath("/finish"), body: () => looseObject({ status: p.status }) },
     { method: "DELETE", path: runPath("") },
     { method: "POST", path: runPath("/logs"), body: () => looseObject({ logs: fc.array(entry, { maxLength: 6 }) }) },
+    { method: "POST", path: runPath("/system"), body: () => looseObject({ logs: fc.array(looseObject({ metrics: metricsArb, timestamp: timestampArb, log_id: fc.string({ maxLength: 6 }) }), { maxLength: 4 }) }) },
+    {
+      method: "POST",
+      path: runPath("/media"),
+      query: ["step", "name", "caption", "id", "kind"],
+      raw: { types: ["image/png", "image/svg+xml", "audio/wav", "text/html", "application/json", ""], bytes: fc.oneof(fc.constant("\x89PNG\r\n\x1a\n0000"), fc.string({ maxLength: 40 })) },
+    },
+    { method: "GET", path: runPath("/media"), query: ["name", "step"] },
+    { method: "GET", path: runPath("/media/values") },
+    { method: "GET", path: under(() => fc.constantFrom("/media/x", "/media/../../etc/passwd", `/media/${t.seeded}/${t.runIds[0]}/0/a.png`, "/media/%00")) },
+    { method: "GET", path: under(fixed("/compare")), query: ["runs", "runs", "metrics", "mode", "modes", "group"] },
     { method: "GET", path: runPath("/metrics") },
     { method: "GET", path: under((tt) => fc.tuple(runSeg(tt), fc.constantFrom("loss", "train/loss", "nested", "a%0Ab", "..", "x/../y")).map(([r, m]) => `/runs/${r}/metrics/${m}`)), query: ["step", "around", "window", "max_points", "start", "end"] },
     { method: "GET", path: runPath("/snapshot"), query: ["step", "around", "window"] },
@@ -174,15 +192,18 @@ function restRequest(t: Target, route: Route): fc.Arbitrary<HostileRequest> {
         .map((pairs) => (route.query!.includes("timeout") ? [...pairs, ["timeout", "0.1"]] : pairs))
         .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${enc(v)}`).join("&")}` : ""))
     : fc.constant("");
-  const body = route.body
+  const body = route.raw
+    ? route.raw.bytes
+    : route.body
     ? fc.oneof({ weight: 8, arbitrary: route.body(t).map((b) => JSON.stringify(b)) }, { weight: 1, arbitrary: withOverLimit(nastyJson).map((b) => JSON.stringify(b)) }, { weight: 1, arbitrary: fc.constantFrom(...RAW_JUNK) })
     : fc.constant(undefined);
-  return fc.tuple(route.path(t), query, body, token(t)).map(([path, q, b, tok]) => ({
+  const type = route.raw ? fc.constantFrom(...route.raw.types) : fc.constant("application/json");
+  return fc.tuple(route.path(t), query, body, token(t), type).map(([path, q, b, tok, contentType]) => ({
     family: "rest" as const,
     label: `${route.method} ${path.replace(/^\/v1\/projects\/[^/]+/, "/v1/projects/:project")}`.replace(/\/runs\/[^/]+/, "/runs/:run"),
     method: route.method,
     path: `${path}${q}`,
-    headers: { ...authHeaders(tok), ...(b === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { ...authHeaders(tok), ...(b === undefined || !contentType ? {} : { "content-type": contentType }) },
     body: b,
     writes: route.method !== "GET",
   }));
