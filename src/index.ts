@@ -10,9 +10,11 @@ import { onError, onNotFound } from "./errors";
 import { mcp } from "./mcp/route";
 import { alertCounts } from "./routes/alert-counts";
 import { alerts } from "./routes/alerts";
+import { audit } from "./routes/audit";
 import { keys } from "./routes/keys";
 import { projects } from "./routes/projects";
 import { rules } from "./routes/rules";
+import { runControl } from "./routes/run-control";
 import { runs } from "./routes/runs";
 import { settings } from "./routes/settings";
 import { onIngest } from "./services/logs";
@@ -37,6 +39,8 @@ const v1 = createRouter()
   .route("/keys", keys)
   .route("/projects", projects)
   .route("/projects/:project", runs)
+  .route("/projects/:project", runControl)
+  .route("/audit", audit)
   .route("/projects/:project/alerts", alerts)
   .route("/projects/:project/alert-counts", alertCounts)
   .route("/projects/:project/webhooks", webhooks)

@@ -5,7 +5,7 @@ import { getDb } from "../db/client";
 import { findActiveKeyByHash, touchKey } from "../db/keys";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { canSeeProject, projectNotFound, requireScope, type Principal } from "./principal";
+import { ADMIN_TOKEN_NAME, canSeeProject, projectNotFound, requireScope, type Principal } from "./principal";
 import { isRejectedHash, rememberRejected } from "./rejected";
 import { sha256Hex, timingSafeEqualHex } from "./tokens";
 
@@ -53,7 +53,7 @@ export async function authenticate(env: Env, token: string | null, ctx?: Executi
   if (!token || token.length > 512) return null;
   const hash = await sha256Hex(token);
   if (env.ADMIN_TOKEN && timingSafeEqualHex(hash, await adminTokenHash(env.ADMIN_TOKEN))) {
-    return { keyId: null, scope: "admin", projects: null };
+    return { keyId: null, keyName: ADMIN_TOKEN_NAME, scope: "admin", projects: null };
   }
   if (isRejectedHash(hash)) return null;
   const db = getDb(env.DB);
@@ -68,7 +68,7 @@ export async function authenticate(env: Env, token: string | null, ctx?: Executi
     const touch = touchKey(db, row.id).catch(() => undefined);
     if (ctx) ctx.waitUntil(touch);
   }
-  return { keyId: row.id, scope: row.scope, projects: row.projects ?? null };
+  return { keyId: row.id, keyName: row.name, scope: row.scope, projects: row.projects ?? null };
 }
 
 /** The caller of a request, from any place a key may travel; null when there is no valid key. */

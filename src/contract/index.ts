@@ -15,3 +15,7 @@ export * from "./alerts";
 export * from "./webhooks";
 export * from "./rules";
 export * from "./time";
+export * from "./notes";
+export * from "./run-wait";
+export * from "./diagnosis";
+export * from "./audit";

@@ -1,4 +1,4 @@
-import { computeRollups, metricKinds, type IngestedEntry } from "../metrics/rollup";
+import { computeRollups, metricKinds, nonFiniteCounts, type IngestedEntry } from "../metrics/rollup";
 import { formatTimestamp } from "../contract/time";
 import { chunkJson } from "./client";
 import { runRowFromSql, type RunRow } from "./runs";
@@ -54,6 +54,12 @@ const UPDATE_RUN = `UPDATE runs SET
     updated_at = ?3, last_log_at = ?3, last_log_us = ?4,
     status = CASE WHEN status = 'stale' THEN 'running' ELSE status END
   WHERE id = ?1 AND project = ?5`;
+
+// Non-finite values are counted for the entries a batch actually stored, which only its RETURNING
+// tells; so the count is a second statement, sent only by the rare batch that holds one. Counting
+// inside the batch would count a retried entry twice.
+const COUNT_NON_FINITE = `UPDATE metric_names SET non_finite = non_finite + (value ->> 'c')
+  FROM json_each(?2) WHERE run_id = ?1 AND name = value ->> 'n'`;
 
 export type NewLogEntry = { log_id: string; step: number | null; metrics: Record<string, unknown>; us?: number };
 
@@ -116,6 +122,8 @@ export async function appendLogRows(
   const inserted = new Set(insertAt.flatMap((i) => results[i].results.map((r) => r.log_id as string)));
   const stored = candidates.filter((e) => inserted.has(e.log_id));
   const duplicates = entries.length - stored.length;
+  const nonFinite = nonFiniteCounts(stored);
+  if (nonFinite.length) await d1.prepare(COUNT_NON_FINITE).bind(run.id, JSON.stringify(nonFinite)).run();
   if (lookedUp) return { stored, duplicates, lastStep: maxStep };
   const raw = results[0].results[0];
   const before = raw ? runRowFromSql(raw) : null;

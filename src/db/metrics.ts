@@ -5,12 +5,12 @@ export const keyPath = (name: string) => `$."${name.replaceAll("\\", "\\\\").rep
 
 export type RawPoint = { step: number; timestamp: string; value: unknown; id: number };
 
-export async function metricNamesOf(d1: D1Database, runId: string): Promise<{ name: string; numeric: boolean }[]> {
+export async function metricNamesOf(d1: D1Database, runId: string): Promise<{ name: string; numeric: boolean; nonFinite: number }[]> {
   const { results } = await d1
-    .prepare(`SELECT name, numeric FROM metric_names WHERE run_id = ?1 ORDER BY name`)
+    .prepare(`SELECT name, numeric, non_finite FROM metric_names WHERE run_id = ?1 ORDER BY name`)
     .bind(runId)
-    .all<{ name: string; numeric: number }>();
-  return results.map((r) => ({ name: r.name, numeric: r.numeric === 1 }));
+    .all<{ name: string; numeric: number; non_finite: number }>();
+  return results.map((r) => ({ name: r.name, numeric: r.numeric === 1, nonFinite: r.non_finite }));
 }
 
 /** Exact points of one metric in [lo, hi] from the log rows, in step order (then insertion). */

@@ -19,7 +19,7 @@ export const runs = sqliteTable(
     name: text("name").notNull(),
     groupName: text("group_name"),
     config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
-    status: text("status", { enum: ["running", "finished", "failed", "stale"] }).notNull().default("running"),
+    status: text("status", { enum: ["running", "finished", "failed", "stopped", "stale"] }).notNull().default("running"),
     createdAt: text("created_at").notNull(),
     createdUs: integer("created_us").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -30,6 +30,10 @@ export const runs = sqliteTable(
     logCount: integer("log_count").notNull().default(0),
     webhookUrl: text("webhook_url"),
     webhookMinLevel: text("webhook_min_level"),
+    /** A stop request (`POST …/stop`): when, why, and the name of the key that asked. */
+    stopRequestedAt: text("stop_requested_at"),
+    stopReason: text("stop_reason"),
+    stopRequestedBy: text("stop_requested_by"),
   },
   (t) => [
     index("runs_project_created").on(t.project, t.createdUs),
@@ -64,6 +68,8 @@ export const metricNames = sqliteTable(
     runId: text("run_id").notNull(),
     name: text("name").notNull(),
     numeric: integer("numeric").notNull().default(0),
+    /** NaN/±Infinity values stored (counted for the entries a batch actually stored). */
+    nonFinite: integer("non_finite").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.runId, t.name] })],
 );
@@ -171,4 +177,39 @@ export const systemMetrics = sqliteTable(
     index("system_metrics_run_ts").on(t.runId, t.timestampUs),
     index("system_metrics_project").on(t.project),
   ],
+);
+
+/** Notes an agent keeps on a run (`run_id`) or on the project (`run_id` null): why it chose what it did. */
+export const notes = sqliteTable(
+  "notes",
+  {
+    id: integer("id").primaryKey(),
+    project: text("project").notNull().references(() => projects.name, { onDelete: "cascade" }),
+    runId: text("run_id"),
+    text: text("text").notNull(),
+    author: text("author").notNull(),
+    createdAt: text("created_at").notNull(),
+    createdUs: integer("created_us").notNull(),
+  },
+  (t) => [index("notes_project_run").on(t.project, t.runId, t.id)],
+);
+
+/**
+ * Who changed what: one row per write of runs, notes, rules, webhooks, settings and keys, with the
+ * key's id and name (kept even after the key is revoked). Pruned past AUDIT_RETENTION_DAYS.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey(),
+    project: text("project"),
+    keyId: text("key_id"),
+    keyName: text("key_name").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    at: text("at").notNull(),
+    atUs: integer("at_us").notNull(),
+  },
+  (t) => [index("audit_log_at").on(t.atUs), index("audit_log_project_at").on(t.project, t.atUs)],
 );

@@ -19,7 +19,7 @@ export const alerts = createRouter()
     const project = parseOrThrow(ProjectName, c.req.param("project"), "path");
     const body = c.req.valid("json");
     const inputs = isBatch(body) ? parseOrThrow(CreateAlertBatch, body).alerts : [parseOrThrow(CreateAlert, body)];
-    const created = await createAlerts(svc(c.env), project, inputs, {
+    const created = await createAlerts(svc(c.env, c.var.principal), project, inputs, {
       fieldPrefix: isBatch(body) ? (i) => `alerts.${i}.` : () => "",
     });
     return c.json({ alerts: created } satisfies CreatedAlerts, 201);
@@ -30,7 +30,7 @@ export const alerts = createRouter()
     valid("query", AlertQuery),
     // The cursor was validated just above.
     projectAccess("read", { onHidden: (c) => c.json(emptyAlertPage(c.req.query("cursor") === undefined ? undefined : Number(c.req.query("cursor")))) }),
-    async (c) => c.json(await queryAlerts(svc(c.env), c.req.param("project")!, c.req.valid("query"))),
+    async (c) => c.json(await queryAlerts(svc(c.env, c.var.principal), c.req.param("project")!, c.req.valid("query"))),
   )
   .get("/wait", valid("query", WaitQuery), async (c) => {
     const project = c.req.param("project")!;
@@ -38,12 +38,12 @@ export const alerts = createRouter()
     // A project the key may not see waits like a missing one, then answers empty.
     if (!canSeeProject(c.var.principal, project)) return c.json(await hiddenWait(q));
     requireScope(c.var.principal, "read");
-    return c.json(await waitForAlerts(svc(c.env), project, q));
+    return c.json(await waitForAlerts(svc(c.env, c.var.principal), project, q));
   })
   // Every check happens before the upgrade, so a refused client gets a status, not a socket.
   .get("/ws", projectAccess("read"), valid("query", AlertFilters), async (c) => {
     const project = c.req.param("project")!;
-    const s = svc(c.env);
+    const s = svc(c.env, c.var.principal);
     if (!(await findProject(s.db, project))) throw projectNotFound(project);
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw badRequest("Expected a WebSocket upgrade (Upgrade: websocket)");
     const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());

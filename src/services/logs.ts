@@ -20,6 +20,14 @@ function toEntries(body: z.output<typeof AppendLogs>): NewLogEntry[] {
   }));
 }
 
+/**
+ * A stop request rides on the answer to the run's next log batch: the script learns it with no
+ * extra request. The row is the one the write read (or the lookup before it), so a request made
+ * while the batch was in flight is seen on the batch after.
+ */
+const stopAnswer = (run: RunRow): Partial<AppendLogsResult> =>
+  run.stopRequestedAt ? { stop_requested: true, stop_reason: run.stopReason } : {};
+
 async function notify(s: Svc, run: RunRow, stored: StoredEntry[]) {
   if (stored.length) for (const l of listeners) await l(s, run, stored);
 }
@@ -28,7 +36,7 @@ async function notify(s: Svc, run: RunRow, stored: StoredEntry[]) {
 export async function appendLogs(s: Svc, run: RunRow, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult> {
   const { stored, duplicates, lastStep } = await appendLogRows(s.env.DB, { id: run.id, project: run.project, lastStep: run.lastStep }, toEntries(body), s.nowUs);
   await notify(s, run, stored);
-  return { run_id: run.id, accepted: stored.length, duplicates, last_step: lastStep };
+  return { run_id: run.id, accepted: stored.length, duplicates, last_step: lastStep, ...stopAnswer(run) };
 }
 
 const RUN_ID = /^[0-9a-f]{32}$/;
@@ -44,7 +52,7 @@ export async function appendLogsTo(s: Svc, project: string, ref: string, body: z
     const r = await appendLogRows(s.env.DB, { id: ref, project }, entries, s.nowUs);
     if (r.before) {
       await notify(s, r.before, r.stored);
-      return { run_id: ref, accepted: r.stored.length, duplicates: r.duplicates, last_step: r.lastStep };
+      return { run_id: ref, accepted: r.stored.length, duplicates: r.duplicates, last_step: r.lastStep, ...stopAnswer(r.before) };
     }
   }
   return appendLogs(s, await getRunOr404(s, project, ref), body);

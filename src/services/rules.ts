@@ -7,6 +7,7 @@ import type { RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { applyPatch, settingsFrom } from "../rules/settings";
 import { alertsStub } from "./alerts-bridge";
+import { audit } from "./audit";
 import type { Svc } from "./context";
 
 // A project's alert rules and detector settings, shared by the REST routes and MCP. Rules live in
@@ -37,6 +38,7 @@ export async function addRule(s: Svc, project: string, input: z.output<typeof Cr
     throw new ApiError("conflict", `Rule '${id}' already exists with a different definition; remove it first or choose another id`, [
       { path: "id", message: "already used by a different rule" },
     ]);
+  if (res.outcome === "created") await audit(s, project, "rule.add", id, { metric: input.metric, level: input.level, title: input.title });
   return { rule: res.rule, created: res.outcome === "created" };
 }
 
@@ -55,6 +57,7 @@ export async function getRuleOr404(s: Svc, project: string, id: string): Promise
 export async function removeRule(s: Svc, project: string, id: string): Promise<{ deleted: true; id: string }> {
   const removed = (await findProject(s.db, project)) ? await alertsStub(s.env, project).removeRule(id) : false;
   if (!removed) throw ruleNotFound(project, id);
+  await audit(s, project, "rule.remove", id);
   return { deleted: true, id };
 }
 
@@ -70,6 +73,7 @@ export async function patchProjectSettings(s: Svc, project: string, patch: z.out
   const next = applyPatch(settingsFrom(stored, s.env), patch);
   await setProjectSettings(s.db, project, { ...stored, ...next });
   await alertsStub(s.env, project).configureRules(project, next);
+  await audit(s, project, "settings.update", null, patch as Record<string, unknown>);
   return next;
 }
 

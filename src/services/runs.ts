@@ -8,7 +8,12 @@ import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
 import { alertCountsFor, deleteRunAlerts, renameRunAlerts } from "./alerts-bridge";
+import { listNotes } from "../db/notes";
+import { audit } from "./audit";
 import type { Svc } from "./context";
+
+/** Notes shown with a run's summary (newest first); `GET …/notes` lists them all. */
+const SUMMARY_NOTES = 20;
 
 export const runNotFound = (project: string, ref: string) => new ApiError("not_found", `Run '${ref}' not found in project '${project}'`);
 
@@ -50,6 +55,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
       const patch: Partial<RunRow> = { updatedAt: formatTimestamp(s.nowUs), status: "running", finishedAt: null };
       if (input.config) patch.config = { ...existing.config, ...input.config };
       const row = (await updateRun(s.db, existing.id, patch)) ?? existing;
+      await audit(s, project, "run.resume", row.id, { name: row.name });
       for (const l of runStartListeners) await l(s, row);
       return { ...toRun(row), resumed: true };
     }
@@ -75,6 +81,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     webhookUrl: input.webhook_url ?? null,
     webhookMinLevel: input.webhook_min_level ?? null,
   });
+  await audit(s, project, "run.create", row.id, { name: row.name });
   for (const l of runStartListeners) await l(s, row);
   return { ...toRun(row), resumed: false };
 }
@@ -106,8 +113,12 @@ export async function listProjectRuns(s: Svc, project: string, q: z.output<typeo
 
 export async function runSummary(s: Svc, project: string, ref: string): Promise<RunSummary> {
   const row = await getRunOr404(s, project, ref);
-  const [names, alertCounts] = await Promise.all([metricNamesOf(s.env.DB, row.id), alertCountsFor(s.env, project, row.id)]);
-  return { ...toRun(row), metrics: names.map((n) => n.name), alert_counts: alertCounts };
+  const [names, alertCounts, notes] = await Promise.all([
+    metricNamesOf(s.env.DB, row.id),
+    alertCountsFor(s.env, project, row.id),
+    listNotes(s.db, project, row.id, SUMMARY_NOTES),
+  ]);
+  return { ...toRun(row), metrics: names.map((n) => n.name), alert_counts: alertCounts, notes };
 }
 
 export async function renameRun(s: Svc, project: string, ref: string, name: string): Promise<Run> {
@@ -115,13 +126,17 @@ export async function renameRun(s: Svc, project: string, ref: string, name: stri
   const updated = await updateRun(s.db, row.id, { name, updatedAt: formatTimestamp(s.nowUs) });
   // Alerts carry their run's name (Trackio's shape), so the project's object renames them too.
   await renameRunAlerts(s.env, project, row.id, name);
+  await audit(s, project, "run.rename", row.id, { from: row.name, to: name });
   return toRun(updated ?? row);
 }
 
 export async function finishRun(s: Svc, project: string, ref: string, body: z.output<typeof FinishRun>): Promise<Run> {
   const row = await getRunOr404(s, project, ref);
   const now = formatTimestamp(s.nowUs);
-  const updated = await updateRun(s.db, row.id, { status: body.status, finishedAt: now, updatedAt: now });
+  // A script that stops because it was asked to ends `stopped`, whichever SDK it uses.
+  const status = body.status === "finished" && row.stopRequestedAt ? "stopped" : body.status;
+  const updated = await updateRun(s.db, row.id, { status, finishedAt: now, updatedAt: now });
+  await audit(s, project, "run.finish", row.id, { status });
   return toRun(updated ?? row);
 }
 
@@ -130,6 +145,7 @@ export async function deleteRun(s: Svc, project: string, ref: string): Promise<{
   const row = await getRunOr404(s, project, ref);
   await deleteRunRows(s.db, row.id);
   await deleteRunAlerts(s.env, project, row.id);
+  await audit(s, project, "run.delete", row.id, { name: row.name });
   return { deleted: true, id: row.id };
 }
 
