@@ -25,12 +25,18 @@ export {
 export type { AlertFilter, AlertWatch, WatchHandlers } from "./resources/alerts";
 export type { MetricRange } from "./resources/metrics";
 export type { RunFilters } from "./resources/runs";
-export { alert, config, currentRun, finish, init, log } from "./tracking/global";
-export { Run, type InitOptions } from "./tracking/run";
+export { alert, config, currentRun, finish, init, log, shouldStop } from "./tracking/global";
+export { Run, type FinishStatus, type InitOptions } from "./tracking/run";
 export type {
   Alert,
   AlertPage,
   ApiKeyInfo,
+  AuditEntry,
+  AuditPage,
+  Diagnosis,
+  MetricDiagnosis,
+  Note,
+  RunWaitResult,
   CreatedKey,
   CreatedWebhook,
   MetricPoint,
