@@ -1,5 +1,6 @@
 import type { Note, NoteList } from "../../../src/contract";
-import { seg, type Client } from "../client";
+import type { Client } from "../client";
+import { seg } from "../internal/path";
 
 /** Notes on a run (`run` given) or on the project (`run` null): why an agent chose what it did. */
 export class Notes {

@@ -1,5 +1,6 @@
 import { MAX_WAIT_SECONDS, type CreateRun, type CreatedRun, type Diagnosis, type FinishRun, type Run, type RunList, type RunStatus, type RunSummary, type RunWaitResult, type StopRun } from "../../../src/contract";
-import { seg, type Client } from "../client";
+import type { Client } from "../client";
+import { seg } from "../internal/path";
 
 export type RunFilters = { group?: string; status?: RunStatus; name?: string; /** `key=value` pairs */ config?: string[] };
 
