@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Alert, AlertCounts, AlertPage, WaitResult } from "../contract";
+import type { Alert, AlertCounts, AlertPage, RunCondition, RunStatus, RunWaitResult, WaitResult } from "../contract";
 import { AlertStore } from "./alert-store";
 import { Subscribers } from "./sockets";
 import { SocketSubscription, SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type StoredFilters } from "./types";
 import { Waiters } from "./waiters";
+import { RunWaiters } from "./run-waiters";
+import { waitOnRun } from "./run-wait";
 import { EMPTY_PLAN, type WebhookPlan } from "./webhook-plan";
 import { armForOutbox, initOutbox, resendDueWebhooks, WebhookOutbox } from "./outbox";
 import type { ProjectSettings, Rule } from "../contract";
@@ -19,6 +21,8 @@ export class ProjectAlerts extends DurableObject<Env> {
   private readonly store: AlertStore;
   private readonly subscribers: Subscribers;
   private readonly waiters = new Waiters();
+  /** Waits on run conditions (`…/runs/:run/wait`), woken by evaluate, runEnded and deletions. */
+  private readonly runWaiters = new RunWaiters();
   /** Alert rules, built-in detectors and the stale watch (src/rules); their alerts go through createAlerts. */
   private readonly rules: ProjectRules;
 
@@ -31,7 +35,9 @@ export class ProjectAlerts extends DurableObject<Env> {
     initOutbox(ctx.storage.sql);
     // Deliveries left unsent by a crash between their write and their alarm get one now.
     void ctx.blockConcurrencyWhile(() => armForOutbox(ctx.storage));
-    this.rules = new ProjectRules(ctx, env, (project, inputs, plan) => this.createAlerts(project, inputs, plan));
+    this.rules = new ProjectRules(ctx, env, (project, inputs, plan) => this.createAlerts(project, inputs, plan), (runId, status) =>
+      this.runWaiters.onStatus(runId, status),
+    );
     void ctx.blockConcurrencyWhile(() => this.rules.arm());
   }
 
@@ -57,8 +63,34 @@ export class ProjectAlerts extends DurableObject<Env> {
 
   /** One stored log batch through the rules and detectors; returns the alerts it raised. */
   async evaluate(project: string, run: EvaluatedRun, entries: RuleEntry[]): Promise<Alert[]> {
+    this.runWaiters.onEntries(run.id, entries);
     return this.rules.evaluate(project, run, entries);
   }
+
+  /**
+   * One round (≤ timeoutMs) of a wait on a run's condition; null when the run does not exist.
+   * Ingest must call `evaluate` while run waiters are pending: `runWaitersChanged` is the one
+   * place that tells it.
+   */
+  async waitForRun(project: string, runId: string, condition: RunCondition, timeoutMs: number): Promise<RunWaitResult | null> {
+    try {
+      return await waitOnRun(this.runWaiters, this.env.DB, runId, condition, timeoutMs, () => this.runWaitersChanged(project));
+    } finally {
+      await this.runWaitersChanged(project);
+    }
+  }
+
+  /** A run's stored status changed outside a batch (finish, stop, the Worker's own writes). */
+  async runEnded(runId: string, status: RunStatus): Promise<void> {
+    this.runWaiters.onStatus(runId, status);
+  }
+
+  /**
+   * Whether ingest must call this object because run waiters are pending. Today every stored
+   * batch reaches `evaluate`, so there is nothing to publish; an ingest that skips the object when
+   * nothing can fire must count `this.runWaiters.size > 0` as something that can, published here.
+   */
+  private async runWaitersChanged(_project: string): Promise<void> {}
 
   async putRule(project: string, rule: Omit<Rule, "created_at">): Promise<PutRuleResult> {
     return this.rules.put(project, rule);
@@ -117,6 +149,7 @@ export class ProjectAlerts extends DurableObject<Env> {
   }
 
   async deleteRunAlerts(runId: string): Promise<number> {
+    this.runWaiters.onDeleted(runId);
     this.rules.forgetRun(runId);
     return this.store.deleteRun(runId);
   }

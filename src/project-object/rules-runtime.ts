@@ -65,6 +65,8 @@ export class ProjectRules {
     private readonly ctx: DurableObjectState,
     private readonly env: Env,
     private readonly storeAlerts: StoreAlerts,
+    /** Told when the alarm changes a run's status (stale), for the object's run waiters. */
+    private readonly statusChanged: (runId: string, status: RunStatus) => void = () => undefined,
   ) {
     this.store = new RuleStore(ctx.storage.sql);
   }
@@ -221,6 +223,7 @@ export class ProjectRules {
           const outcome = await this.check(w, nowUs - staleAfterUs, nowUs);
           if (outcome === "stale") {
             this.store.markStale(w.run_id, nowUs);
+            this.statusChanged(w.run_id, "stale");
             alerts.push(staleAlert(w, s.stale_after));
           }
         }

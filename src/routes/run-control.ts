@@ -1,17 +1,20 @@
-import { CreateNote, NoteQuery, StopRun } from "../contract";
+import { CreateNote, NoteQuery, RunWaitQuery, StopRun } from "../contract";
 import { projectAccess } from "../auth/middleware";
 import { createRouter } from "../env";
 import { svc } from "../services/context";
 import { diagnoseRun } from "../services/diagnosis";
 import { addNote, notesOf } from "../services/notes";
+import { waitForRun } from "../services/run-wait";
 import { stopRun } from "../services/stop";
 import { valid } from "../validate";
 
 const read = projectAccess("read");
 const write = projectAccess("write");
 
-/** The agent's control of a run (mounted at /v1/projects/:project): stop, notes, diagnosis. */
+/** The agent's control of a run (mounted at /v1/projects/:project): wait, stop, notes, diagnosis. */
 export const runControl = createRouter()
+  .get("/runs/:run/wait", read, valid("query", RunWaitQuery), async (c) =>
+    c.json(await waitForRun(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("run"), c.req.valid("query"))))
   .post("/runs/:run/stop", write, valid("json", StopRun), async (c) =>
     c.json(await stopRun(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
   .get("/runs/:run/diagnosis", read, async (c) => c.json(await diagnoseRun(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("run"))))

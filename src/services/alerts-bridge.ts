@@ -1,4 +1,4 @@
-import type { AlertCounts } from "../contract";
+import type { AlertCounts, RunStatus } from "../contract";
 
 // Run services reach the project's alerts only through these calls to its Durable Object.
 
@@ -11,6 +11,11 @@ export async function alertCountsFor(env: Env, project: string, runId?: string):
 /** Counts by level of every run with alerts, in one call to the object. */
 export async function alertCountsByRun(env: Env, project: string): Promise<Record<string, AlertCounts>> {
   return alertsStub(env, project).countsByRun();
+}
+
+/** Wakes the run's waits on `ended` when the Worker changed its status (finish, fail, stop). */
+export async function runStatusChanged(env: Env, project: string, runId: string, status: RunStatus): Promise<void> {
+  await alertsStub(env, project).runEnded(runId, status);
 }
 
 export async function deleteRunAlerts(env: Env, project: string, runId: string): Promise<number> {

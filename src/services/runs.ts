@@ -7,7 +7,7 @@ import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, r
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
-import { alertCountsFor, deleteRunAlerts, renameRunAlerts } from "./alerts-bridge";
+import { alertCountsFor, deleteRunAlerts, renameRunAlerts, runStatusChanged } from "./alerts-bridge";
 import { listNotes } from "../db/notes";
 import { audit } from "./audit";
 import type { Svc } from "./context";
@@ -136,6 +136,7 @@ export async function finishRun(s: Svc, project: string, ref: string, body: z.ou
   // A script that stops because it was asked to ends `stopped`, whichever SDK it uses.
   const status = body.status === "finished" && row.stopRequestedAt ? "stopped" : body.status;
   const updated = await updateRun(s.db, row.id, { status, finishedAt: now, updatedAt: now });
+  await runStatusChanged(s.env, project, row.id, status);
   await audit(s, project, "run.finish", row.id, { status });
   return toRun(updated ?? row);
 }

@@ -1,4 +1,4 @@
-import { audit } from "../services/audit";
+import { audit } from "./audit";
 import type { z } from "zod";
 import type { CreatedWebhook, CreateWebhook, DeliveryQuery, RotatedSecret, Webhook, WebhookDelivery } from "../contract";
 import { nowTimestamp } from "../contract/time";
