@@ -1,13 +1,16 @@
 import type { GapDiagnosis, MetricDiagnosis, Trend } from "../contract";
 import type { Bucket } from "../metrics/rollup";
-import { DIVERGE_FACTOR, FLAT_RELATIVE_CHANGE, OVERFIT_RELATIVE, RECENT_FRACTION, goalOf, valNameFor } from "./rules";
+import { DIVERGE_FACTOR, FLAT_RELATIVE_CHANGE, MIN_RECENT_BUCKETS, OVERFIT_RELATIVE, RECENT_FRACTION, goalOf, valNameFor } from "./rules";
 
-/** First and last point of each bucket that reaches into the recent part of the run. */
+/**
+ * First and last point of each bucket that reaches into the recent part of the run, and of at
+ * least the last MIN_RECENT_BUCKETS buckets (a short run's recent quarter may lie in one bucket).
+ */
 function recentPoints(buckets: Bucket[], firstStep: number, lastStep: number) {
   const from = lastStep - (lastStep - firstStep) * RECENT_FRACTION;
   const points: { step: number; value: number; us: number }[] = [];
-  for (const b of buckets) {
-    if (b.ls < from) continue;
+  for (const [i, b] of buckets.entries()) {
+    if (b.ls < from && i < buckets.length - MIN_RECENT_BUCKETS) continue;
     points.push({ step: b.fs, value: b.f, us: b.fu });
     if (b.ls !== b.fs) points.push({ step: b.ls, value: b.l, us: b.lu });
   }

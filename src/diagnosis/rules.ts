@@ -5,8 +5,9 @@ export const LOSS_LIKE = /loss|error|(^|[/_.-])err($|[/_.-])|perplexity|(^|[/_.-
 /** Names read as scores (higher is better). */
 export const SCORE_LIKE = /acc|f1|auc|precision|recall|score|reward|bleu|rouge|iou|(^|[/_.-])map($|[/_.-])/i;
 
-/** The recent part of a run: the last quarter of its steps. */
+/** The recent part of a run: the last quarter of its steps, and at least its last two rollup buckets. */
 export const RECENT_FRACTION = 0.25;
+export const MIN_RECENT_BUCKETS = 2;
 /** Rollup buckets read per metric at most (the finest width with no more over the run). */
 export const BUCKETS_PER_METRIC = 128;
 /** A trend whose fitted change over the recent part is under 5% of the values' magnitude is flat. */

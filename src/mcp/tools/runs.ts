@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AlertCounts, IsoTimestamp, MAX_POINTS_LIMIT, MetricName, MetricQuery, RunStatus, SnapshotQuery, Step } from "../../contract";
+import { AlertCounts, IsoTimestamp, Note, MAX_POINTS_LIMIT, MetricName, MetricQuery, Run, RunStatus, SnapshotQuery, Step } from "../../contract";
 import { metricNames, metricValues, snapshot } from "../../services/metrics";
 import { getRunOr404, runSummary } from "../../services/runs";
 import { getMetricValues as trackioMetricValues, getSnapshot as trackioSnapshot } from "../../trackio/endpoints/metrics";
@@ -25,14 +25,14 @@ export const getRunSummary = defineTool({
   name: "get_run_summary",
   title: "Summarise a run",
   description:
-    "Summarise one run: its config (hyperparameters), metric names, number of log entries and last step. Trackflare adds its status (running, finished, failed, or stale when the script stopped reporting) and its alert counts by level.",
+    "Summarise one run: its config (hyperparameters), metric names, number of log entries and last step. Trackflare adds its status (running, finished, failed, stopped after a stop request, or stale when the script stopped reporting), its alert counts by level, its notes (newest first) and a pending stop request.",
   scope: "read",
   input: z.strictObject({ project: projectArg, ...runArgs }),
-  output: TrackioRunSummary.extend({ status: RunStatus, alert_counts: AlertCounts }),
+  output: TrackioRunSummary.extend({ status: RunStatus, alert_counts: AlertCounts, notes: z.array(Note), stop_requested: Run.shape.stop_requested }),
   annotations: READ,
   run: async (args, t) => {
     const summary = await runSummary(t.s, visibleProject(t, args.project), runRef(args));
-    return { ...toTrackioRunSummary(summary), status: summary.status, alert_counts: summary.alert_counts };
+    return { ...toTrackioRunSummary(summary), status: summary.status, alert_counts: summary.alert_counts, notes: summary.notes, stop_requested: summary.stop_requested };
   },
 });
 
