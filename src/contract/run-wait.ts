@@ -23,8 +23,9 @@ export function compare(v: number, op: CompareOp, bound: number): boolean {
   }
 }
 
-// The name is greedy and the bound must be a plain number, so `a<=0.3` reads as `a` `<=` `0.3`
-// and a name holding an operator character still parses on its last operator.
+// The bound must be a plain number running to the end, so `a<=0.3` reads as `a` `<=` `0.3` and a
+// name holding an operator character (`grad<norm>1e-3`) still parses: only its last operator is
+// followed by a number alone.
 const METRIC_CONDITION = /^(.+?)\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$/;
 const STEP_CONDITION = /^step\s*>=\s*(\d+)$/;
 
