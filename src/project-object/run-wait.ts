@@ -1,6 +1,6 @@
 import type { RunCondition, RunWaitResult } from "../contract";
-import { runWaitState } from "../db/run-wait";
 import { conditionMetric, stateHolds, type RunWaitHit, type RunWaitState } from "../run-wait/conditions";
+import type { ProjectD1 } from "./d1";
 import type { RunWaiters } from "./run-waiters";
 
 function answer(state: RunWaitState, hit: RunWaitHit | null): RunWaitResult {
@@ -16,7 +16,7 @@ function answer(state: RunWaitState, hit: RunWaitHit | null): RunWaitResult {
  */
 export async function waitOnRun(
   waiters: RunWaiters,
-  d1: D1Database,
+  d1: ProjectD1,
   runId: string,
   condition: RunCondition,
   timeoutMs: number,
@@ -25,7 +25,7 @@ export async function waitOnRun(
   const waiter = waiters.add(runId, condition, timeoutMs);
   await announce();
   const metric = conditionMetric(condition);
-  const now = await runWaitState(d1, runId, metric);
+  const now = await d1.runWaitState(runId, metric);
   if (!now) {
     waiter.settle({ kind: "deleted" });
     return null;
@@ -38,7 +38,7 @@ export async function waitOnRun(
   const outcome = await waiter.outcome;
   if (outcome.kind === "deleted") return null;
   // The status and step as they are now (the batch that woke the wait is already in D1).
-  const after = await runWaitState(d1, runId, metric);
+  const after = await d1.runWaitState(runId, metric);
   if (!after) return null;
   return answer(after, outcome.kind === "hit" ? outcome.hit : stateHolds(condition, after));
 }

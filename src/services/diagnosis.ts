@@ -5,9 +5,9 @@ import { toRun } from "../db/runs";
 import { analyzeMetric, diagnosisOrder, flagsOf, gapsOf, stepsPerSecond } from "../diagnosis/analyze";
 import { BUCKETS_PER_METRIC, RECENT_ALERTS, RECENT_NOTES, TEXT_CHARS } from "../diagnosis/rules";
 import { pickWidth } from "../metrics/downsample";
-import { alertCountsFor, alertsStub } from "./alerts-bridge";
+import { alertCountsFor, projectObject } from "./alerts";
 import type { Svc } from "./context";
-import { getRunOr404 } from "./runs";
+import { getRunOr404 } from "./run-refs";
 
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 const cut = (s: string) => (s.length > TEXT_CHARS ? `${s.slice(0, TEXT_CHARS - 1)}…` : s);
@@ -28,7 +28,7 @@ export async function diagnoseRun(s: Svc, project: string, ref: string): Promise
   const [buckets, counts, recentAlerts, notes] = await Promise.all([
     chosen.length ? rollupBuckets(s.env.DB, row.id, chosen.map((n) => n.name), width, 0, lastStep) : Promise.resolve(new Map()),
     alertCountsFor(s.env, project, row.id),
-    alertsStub(s.env, project).queryAlerts({ run_id: row.id, limit: RECENT_ALERTS }),
+    projectObject(s.env, project).queryAlerts({ run_id: row.id, limit: RECENT_ALERTS }),
     listNotes(s.db, project, row.id, RECENT_NOTES),
   ]);
   const analyzed = chosen.map((n) => analyzeMetric(n.name, buckets.get(n.name) ?? [], n.nonFinite));

@@ -1,15 +1,11 @@
 import type { z } from "zod";
 import type { AppendLogs, AppendLogsResult } from "../contract";
 import { parseTimestamp } from "../contract/time";
-import { appendLogRows, type NewLogEntry, type StoredEntry } from "../db/logs";
+import { appendLogRows, type NewLogEntry } from "../db/logs";
 import type { RunRow } from "../db/runs";
 import type { Svc } from "./context";
-import { getRunOr404 } from "./runs";
-
-/** Called with the entries a batch actually stored (not the duplicates); rules hook in here. */
-export type IngestListener = (s: Svc, run: RunRow, stored: StoredEntry[]) => Promise<void>;
-const listeners: IngestListener[] = [];
-export const onIngest = (l: IngestListener) => listeners.push(l);
+import { evaluateRulesOnIngest } from "./rules";
+import { getRunOr404, isRunId } from "./run-refs";
 
 function toEntries(body: z.output<typeof AppendLogs>): NewLogEntry[] {
   return body.logs.map((e) => ({
@@ -28,18 +24,13 @@ function toEntries(body: z.output<typeof AppendLogs>): NewLogEntry[] {
 const stopAnswer = (run: RunRow): Partial<AppendLogsResult> =>
   run.stopRequestedAt ? { stop_requested: true, stop_reason: run.stopReason } : {};
 
-async function notify(s: Svc, run: RunRow, stored: StoredEntry[]) {
-  if (stored.length) for (const l of listeners) await l(s, run, stored);
-}
-
 /** Appends a batch to a run already looked up. */
 export async function appendLogs(s: Svc, run: RunRow, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult> {
   const { stored, duplicates, lastStep } = await appendLogRows(s.env.DB, { id: run.id, project: run.project, lastStep: run.lastStep }, toEntries(body), s.nowUs);
-  await notify(s, run, stored);
+  // What the batch newly stored (not its duplicates) goes through the project's rules and detectors.
+  if (stored.length) await evaluateRulesOnIngest(s, run, stored);
   return { run_id: run.id, accepted: stored.length, duplicates, last_step: lastStep, ...stopAnswer(run) };
 }
-
-const RUN_ID = /^[0-9a-f]{32}$/;
 
 /**
  * Appends a batch to a run named by the request. The common case (the SDK: a run id, every step
@@ -48,10 +39,10 @@ const RUN_ID = /^[0-9a-f]{32}$/;
  */
 export async function appendLogsTo(s: Svc, project: string, ref: string, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult> {
   const entries = toEntries(body);
-  if (RUN_ID.test(ref) && entries.every((e) => e.step !== null)) {
+  if (isRunId(ref) && entries.every((e) => e.step !== null)) {
     const r = await appendLogRows(s.env.DB, { id: ref, project }, entries, s.nowUs);
     if (r.before) {
-      await notify(s, r.before, r.stored);
+      if (r.stored.length) await evaluateRulesOnIngest(s, r.before, r.stored);
       return { run_id: ref, accepted: r.stored.length, duplicates: r.duplicates, last_step: r.lastStep, ...stopAnswer(r.before) };
     }
   }

@@ -4,7 +4,7 @@ import { insertNote, listNotes } from "../db/notes";
 import { ensureProject } from "../db/projects";
 import { actorName, audit } from "./audit";
 import type { Svc } from "./context";
-import { getRunOr404, requireProject } from "./runs";
+import { getRunOr404, requireProject } from "./run-refs";
 
 /** A note on a run (`runRef`) or on the project (`runRef` null), credited to the calling key. */
 export async function addNote(s: Svc, project: string, runRef: string | null, text: string): Promise<Note> {

@@ -2,37 +2,20 @@ import { z } from "zod";
 import { CreateRun, FinishRun, ListRunsQuery, type CreatedRun, type Run, type RunSummary } from "../contract";
 import { formatTimestamp } from "../contract/time";
 import { metricNamesOf } from "../db/metrics";
-import { ensureProject, findProject } from "../db/projects";
-import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, resolveRun, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
+import { ensureProject } from "../db/projects";
+import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
-import { alertCountsFor, deleteRunAlerts, renameRunAlerts, runStatusChanged } from "./alerts-bridge";
+import { alertCountsFor, projectObject } from "./alerts";
 import { listNotes } from "../db/notes";
 import { audit } from "./audit";
 import type { Svc } from "./context";
+import { getRunOr404, requireProject } from "./run-refs";
+import { watchStartedRun } from "./rules";
 
 /** Notes shown with a run's summary (newest first); `GET …/notes` lists them all. */
 const SUMMARY_NOTES = 20;
-
-export const runNotFound = (project: string, ref: string) => new ApiError("not_found", `Run '${ref}' not found in project '${project}'`);
-
-export async function requireProject(s: Svc, project: string) {
-  const row = await findProject(s.db, project);
-  if (!row) throw new ApiError("not_found", `Project '${project}' not found`);
-  return row;
-}
-
-export async function getRunOr404(s: Svc, project: string, ref: string): Promise<RunRow> {
-  const row = await resolveRun(s.db, project, ref);
-  if (!row) throw runNotFound(project, ref);
-  return row;
-}
-
-/** Called with each run created or resumed (the stale detector starts watching it here). */
-export type RunStartListener = (s: Svc, run: RunRow) => Promise<void>;
-const runStartListeners: RunStartListener[] = [];
-export const onRunStart = (l: RunStartListener) => runStartListeners.push(l);
 
 /**
  * Creates a run, or resumes one (`allow`: the newest run with the name, if any; `must`: that run
@@ -56,7 +39,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
       if (input.config) patch.config = { ...existing.config, ...input.config };
       const row = (await updateRun(s.db, existing.id, patch)) ?? existing;
       await audit(s, project, "run.resume", row.id, { name: row.name });
-      for (const l of runStartListeners) await l(s, row);
+      await watchStartedRun(s, row);
       return { ...toRun(row), resumed: true };
     }
     if (input.resume === "must") throw new ApiError("not_found", `Run '${input.name}' does not exist in project '${project}'`);
@@ -82,7 +65,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     webhookMinLevel: input.webhook_min_level ?? null,
   });
   await audit(s, project, "run.create", row.id, { name: row.name });
-  for (const l of runStartListeners) await l(s, row);
+  await watchStartedRun(s, row);
   return { ...toRun(row), resumed: false };
 }
 
@@ -125,7 +108,7 @@ export async function renameRun(s: Svc, project: string, ref: string, name: stri
   const row = await getRunOr404(s, project, ref);
   const updated = await updateRun(s.db, row.id, { name, updatedAt: formatTimestamp(s.nowUs) });
   // Alerts carry their run's name (Trackio's shape), so the project's object renames them too.
-  await renameRunAlerts(s.env, project, row.id, name);
+  await projectObject(s.env, project).renameRunAlerts(row.id, name);
   await audit(s, project, "run.rename", row.id, { from: row.name, to: name });
   return toRun(updated ?? row);
 }
@@ -136,7 +119,8 @@ export async function finishRun(s: Svc, project: string, ref: string, body: z.ou
   // A script that stops because it was asked to ends `stopped`, whichever SDK it uses.
   const status = body.status === "finished" && row.stopRequestedAt ? "stopped" : body.status;
   const updated = await updateRun(s.db, row.id, { status, finishedAt: now, updatedAt: now });
-  await runStatusChanged(s.env, project, row.id, status);
+  // Waits on `ended` are held by the project's object; finish is the Worker's write, so it tells it.
+  await projectObject(s.env, project).runEnded(row.id, status);
   await audit(s, project, "run.finish", row.id, { status });
   return toRun(updated ?? row);
 }
@@ -145,7 +129,7 @@ export async function finishRun(s: Svc, project: string, ref: string, body: z.ou
 export async function deleteRun(s: Svc, project: string, ref: string): Promise<{ deleted: true; id: string }> {
   const row = await getRunOr404(s, project, ref);
   await deleteRunRows(s.db, row.id);
-  await deleteRunAlerts(s.env, project, row.id);
+  await projectObject(s.env, project).deleteRunAlerts(row.id);
   await audit(s, project, "run.delete", row.id, { name: row.name });
   return { deleted: true, id: row.id };
 }

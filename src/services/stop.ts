@@ -6,7 +6,7 @@ import { ApiError } from "../errors";
 import { createAlerts } from "./alerts";
 import { actorName, audit } from "./audit";
 import type { Svc } from "./context";
-import { getRunOr404 } from "./runs";
+import { getRunOr404 } from "./run-refs";
 
 /**
  * Asks a run's script to stop. The request is stored on the run (the SDKs read it from the
