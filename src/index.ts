@@ -11,6 +11,7 @@ import { mcp } from "./mcp/route";
 import { alertCounts } from "./routes/alert-counts";
 import { alerts } from "./routes/alerts";
 import { audit } from "./routes/audit";
+import { compare } from "./routes/compare";
 import { keys } from "./routes/keys";
 import { projects } from "./routes/projects";
 import { rules } from "./routes/rules";
@@ -35,6 +36,7 @@ const v1 = createRouter()
   .route("/audit", audit)
   .route("/projects/:project/alerts", alerts)
   .route("/projects/:project/alert-counts", alertCounts)
+  .route("/projects/:project/compare", compare)
   .route("/projects/:project/webhooks", webhooks)
   .route("/projects/:project/rules", rules)
   .route("/projects/:project/settings", settings);

@@ -19,3 +19,4 @@ export * from "./notes";
 export * from "./run-wait";
 export * from "./diagnosis";
 export * from "./audit";
+export * from "./compare";
