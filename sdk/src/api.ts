@@ -31,7 +31,7 @@ export class ApiRun {
     this.log_count = record.log_count;
   }
 
-  /** This run's alerts, newest first. */
+  /** Every alert of this run, newest first (or the newest `limit`). */
   alerts(filter: Omit<AlertFilter, "run"> & { limit?: number } = {}): Promise<Alert[]> {
     return this.api.alerts(this.project, { ...filter, run: this.id });
   }
@@ -65,7 +65,7 @@ export class ApiRun {
   }
 
   toString() {
-    return `<Run ${this.name} in project ${this.project}>`;
+    return `<Run ${this.name} (${this.id.slice(0, 8)}) in project ${this.project}>`;
   }
 }
 
@@ -99,9 +99,12 @@ export class Api {
     return this.client.metrics.values(project, run, name, range);
   }
 
-  /** Matching alerts, newest first (up to `limit`, default 100). */
-  async alerts(project: string, filter: AlertFilter & { limit?: number } = {}): Promise<Alert[]> {
-    return (await this.client.alerts.list(project, filter)).alerts;
+  /**
+   * Every matching alert, newest first, however many pages that takes (or the newest `limit`).
+   * For one page with `next_cursor` and `has_more`, use `client.alerts.list`.
+   */
+  alerts(project: string, filter: AlertFilter & { limit?: number } = {}): Promise<Alert[]> {
+    return this.client.alerts.all(project, filter);
   }
 
   /** Resolves with the first matching alerts after `cursor`/`since`, or `timed_out` after `timeout` seconds. */

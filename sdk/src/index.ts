@@ -27,26 +27,4 @@ export type { MetricRange } from "./resources/metrics";
 export type { RunFilters } from "./resources/runs";
 export { alert, config, currentRun, finish, init, log, shouldStop } from "./tracking/global";
 export { Run, type FinishStatus, type InitOptions } from "./tracking/run";
-export type {
-  Alert,
-  AlertPage,
-  ApiKeyInfo,
-  AuditEntry,
-  AuditPage,
-  Diagnosis,
-  MetricDiagnosis,
-  Note,
-  RunWaitResult,
-  CreatedKey,
-  CreatedWebhook,
-  MetricPoint,
-  MetricValues,
-  ProjectInfo,
-  ProjectSummary,
-  Run as RunRecord,
-  RunSummary,
-  Snapshot,
-  WaitResult,
-  Webhook,
-  WebhookDelivery,
-} from "../../src/contract";
+export type * from "./contract-types";

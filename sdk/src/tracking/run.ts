@@ -152,6 +152,11 @@ export class Run {
     };
   }
 
+  /** `<Run lr-0.01 (3f9a2c1d) in project cifar>`: the name, the start of the id, the project. */
+  toString(): string {
+    return `<Run ${this.name ?? this.id} (${this.id.slice(0, 8)}) in project ${this.project}>`;
+  }
+
   private async doFinish(status: FinishStatus, timeoutMs: number) {
     this.closed = true;
     clearInterval(this.timer);
