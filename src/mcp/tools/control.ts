@@ -6,7 +6,7 @@ import { waitForRun } from "../../services/run-wait";
 import { stopRun } from "../../services/stop";
 import { parseOrThrow } from "../../validate";
 import { projectArg, runArgs } from "../args";
-import { defineTool, runRef, visibleProject } from "../tool";
+import { defineTool, knownProject, runRef } from "../tool";
 import { MCP_MAX_WAIT_SECONDS } from "./alerts";
 
 const READ = { readOnlyHint: true, openWorldHint: false } as const;
@@ -26,7 +26,7 @@ export const waitForRunTool = defineTool({
   output: RunWaitResult,
   annotations: READ,
   run: async (args, t) =>
-    waitForRun(t.s, visibleProject(t, args.project), runRef(args), { until: parseOrThrow(RunConditionText, args.until, "until"), timeout: args.timeout }),
+    waitForRun(t.s, await knownProject(t, args.project), runRef(args), { until: parseOrThrow(RunConditionText, args.until, "until"), timeout: args.timeout }),
 });
 
 export const diagnoseRunTool = defineTool({
@@ -38,7 +38,7 @@ export const diagnoseRunTool = defineTool({
   input: z.strictObject({ project: projectArg, ...runArgs }),
   output: Diagnosis,
   annotations: READ,
-  run: async (args, t) => diagnoseRun(t.s, visibleProject(t, args.project), runRef(args)),
+  run: async (args, t) => diagnoseRun(t.s, await knownProject(t, args.project), runRef(args)),
 });
 
 export const stopRunTool = defineTool({
@@ -50,7 +50,7 @@ export const stopRunTool = defineTool({
   input: z.strictObject({ project: projectArg, ...runArgs, reason: StopRun.shape.reason.describe("Why; shown in the alert and the run's diagnosis") }),
   output: Run,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  run: async (args, t) => stopRun(t.s, visibleProject(t, args.project), runRef(args), { reason: args.reason }),
+  run: async (args, t) => stopRun(t.s, await knownProject(t, args.project), runRef(args), { reason: args.reason }),
 });
 
 export const addNoteTool = defineTool({
@@ -67,5 +67,5 @@ export const addNoteTool = defineTool({
   }),
   output: Note,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  run: async (args, t) => addNote(t.s, visibleProject(t, args.project), args.run_id ?? args.run ?? null, args.text),
+  run: async (args, t) => addNote(t.s, await knownProject(t, args.project), args.run_id ?? args.run ?? null, args.text),
 });
