@@ -13,6 +13,7 @@ import { alerts } from "./routes/alerts";
 import { audit } from "./routes/audit";
 import { compare } from "./routes/compare";
 import { keys } from "./routes/keys";
+import { media } from "./routes/media";
 import { projects } from "./routes/projects";
 import { rules } from "./routes/rules";
 import { runControl } from "./routes/run-control";
@@ -28,6 +29,8 @@ export { ProjectAlerts } from "./project-object/project-alerts";
 
 const v1 = createRouter()
   .use(requireAuth)
+  // Before the body limit: media uploads read their own, larger one.
+  .route("/projects/:project", media)
   .use(limitBody(MAX_BODY_BYTES))
   .route("/keys", keys)
   .route("/projects", projects)

@@ -1,4 +1,4 @@
-import type { Alert, Diagnosis, MetricValues, Note, ProjectInfo, Run as RunRecord, RunStatus, RunSummary, RunWaitResult, WaitResult } from "../../src/contract";
+import type { Alert, Diagnosis, MediaItem, MetricValues, Note, ProjectInfo, Run as RunRecord, RunStatus, RunSummary, RunWaitResult, WaitResult } from "../../src/contract";
 import { Client, type ClientOptions } from "./client";
 import type { AlertFilter, AlertWatch, WatchHandlers } from "./resources/alerts";
 import type { MetricRange } from "./resources/metrics";
@@ -97,6 +97,16 @@ export class Api {
 
   metric(project: string, run: string, name: string, range: MetricRange = {}): Promise<MetricValues> {
     return this.client.metrics.values(project, run, name, range);
+  }
+
+  /** A run's stored media files (optionally of one metric and/or step), each with its reference. */
+  async media(project: string, run: string, f: { name?: string; step?: number } = {}): Promise<MediaItem[]> {
+    return (await this.client.media.list(project, run, f)).media;
+  }
+
+  /** The bytes of a logged media value (`{file_path}` of an image, audio or video reference). */
+  mediaFile(project: string, ref: { file_path: string }): Promise<{ bytes: Uint8Array; contentType: string }> {
+    return this.client.media.download(project, ref.file_path);
   }
 
   /**

@@ -12,6 +12,9 @@ import type {
   CreatedWebhook as ContractCreatedWebhook,
   Diagnosis as ContractDiagnosis,
   MetricDiagnosis as ContractMetricDiagnosis,
+  MediaItem as ContractMediaItem,
+  MediaList as ContractMediaList,
+  MediaRef as ContractMediaRef,
   MetricPoint as ContractMetricPoint,
   MetricValues as ContractMetricValues,
   Note as ContractNote,
@@ -37,6 +40,9 @@ export type CreatedKey = ContractCreatedKey;
 export type CreatedWebhook = ContractCreatedWebhook;
 export type Diagnosis = ContractDiagnosis;
 export type MetricDiagnosis = ContractMetricDiagnosis;
+export type MediaItem = ContractMediaItem;
+export type MediaList = ContractMediaList;
+export type MediaRef = ContractMediaRef;
 export type MetricPoint = ContractMetricPoint;
 export type MetricValues = ContractMetricValues;
 export type Note = ContractNote;

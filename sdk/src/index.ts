@@ -24,6 +24,8 @@ export {
 } from "./errors";
 export type { AlertFilter, AlertWatch, WatchHandlers } from "./resources/alerts";
 export type { MetricRange } from "./resources/metrics";
+export type { UploadOptions } from "./resources/media";
+export { Audio, Histogram, Image, MediaFile, Table, Video, type MediaOptions, type MediaSource } from "./media/values";
 export type { RunFilters } from "./resources/runs";
 export { alert, config, currentRun, finish, init, log, shouldStop } from "./tracking/global";
 export { Run, type FinishStatus, type InitOptions } from "./tracking/run";

@@ -19,4 +19,5 @@ export * from "./notes";
 export * from "./run-wait";
 export * from "./diagnosis";
 export * from "./audit";
+export * from "./media";
 export * from "./compare";

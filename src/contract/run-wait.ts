@@ -3,7 +3,7 @@ import { MAX_WAIT_SECONDS } from "./alerts";
 import { RunStatus } from "./runs";
 
 /** Statuses after which a run sends nothing more: what `until=ended` waits for. */
-export const ENDED_STATUSES = ["finished", "failed", "stopped", "stale"] as const satisfies readonly RunStatus[];
+export const ENDED_STATUSES = ["finished", "failed", "stopped", "stale", "ended"] as const satisfies readonly RunStatus[];
 export const isEndedStatus = (s: RunStatus) => (ENDED_STATUSES as readonly string[]).includes(s);
 
 export const CompareOp = z.enum(["<", "<=", ">", ">="]);

@@ -52,7 +52,7 @@ const COUNT_INSERTED = `UPDATE runs SET log_count = log_count + changes() WHERE 
 const UPDATE_RUN = `UPDATE runs SET
     last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
     updated_at = ?3, last_log_at = ?3, last_log_us = ?4,
-    status = CASE WHEN status = 'stale' THEN 'running' ELSE status END
+    status = CASE WHEN status IN ('stale', 'ended') THEN 'running' ELSE status END
   WHERE id = ?1 AND project = ?5`;
 
 // Non-finite values are counted for the entries a batch actually stored, which only its RETURNING

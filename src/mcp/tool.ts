@@ -23,6 +23,8 @@ export type ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject =
   output: O;
   annotations?: ToolAnnotations;
   run: (args: z.output<I>, t: ToolContext) => Promise<z.input<O>>;
+  /** Content blocks sent after the result's JSON (get_media: the images themselves). */
+  attach?: (result: z.input<O>, t: ToolContext) => Promise<CallToolResult["content"]>;
 };
 
 /** Keeps each tool's argument and result types inferred while collecting them in one list. */
@@ -76,7 +78,10 @@ export function toolError(tool: string, err: unknown): CallToolResult {
 export async function runTool(def: ToolDef, args: unknown, t: ToolContext): Promise<CallToolResult> {
   try {
     requireScope(t.principal, def.scope);
-    return toolResult((await def.run(args as never, t)) as Record<string, unknown>);
+    const data = (await def.run(args as never, t)) as Record<string, unknown>;
+    const result = toolResult(data);
+    if (def.attach) result.content.push(...(await def.attach(data as never, t)));
+    return result;
   } catch (err) {
     return toolError(def.name, err);
   }

@@ -74,7 +74,7 @@ export class ProjectAlerts extends DurableObject<Env> {
 
   async alarm() {
     await resendDueWebhooks(this.ctx.storage, this.env.WEBHOOK_QUEUE, Date.now(), this.d1);
-    for (const runId of await this.rules.checkStale()) this.runWaiters.onStatus(runId, "stale");
+    for (const [runId, status] of await this.rules.checkStale()) this.runWaiters.onStatus(runId, status);
     await this.alarms.arm();
   }
 

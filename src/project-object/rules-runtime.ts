@@ -137,17 +137,17 @@ export class ProjectRules {
   /**
    * The alarm's part: due stale checks and their alerts. Batches arriving meanwhile wait
    * (blockConcurrencyWhile), so a run's "stopped" and "resumed" alerts are always in that order.
-   * Never throws: a failed check is retried later. The caller re-arms the alarm. Returns the ids
-   * of the runs it marked stale (each has its alert).
+   * Never throws: a failed check is retried later. The caller re-arms the alarm. Returns the runs
+   * whose status it changed (stale, with an alert; ended, without).
    */
-  async checkStale(nowUs = Date.now() * 1000): Promise<string[]> {
+  async checkStale(nowUs = Date.now() * 1000): Promise<[runId: string, status: "stale" | "ended"][]> {
     const s = this.settings();
     const project = (this.project ??= this.store.meta("project"));
     if (!s.detectors.stale || project === null) return [];
     return this.ctx.blockConcurrencyWhile(async () => {
-      const alerts = await this.watch.checkDue(s, nowUs);
+      const { alerts, changed } = await this.watch.checkDue(s, nowUs);
       if (alerts.length) await this.storeAlerts(project, alerts);
-      return alerts.flatMap((a) => (a.run_id ? [a.run_id] : []));
+      return changed;
     });
   }
 

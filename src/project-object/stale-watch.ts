@@ -49,29 +49,37 @@ export class StaleWatch {
 
   /**
    * Every watched run past its due time is checked against D1 and, when D1 agrees it has been quiet
-   * for stale_after, marked stale; returns their "Run stopped reporting" alerts. Never throws: a
-   * failed check is retried later.
+   * for stale_after, marked stale (or `ended`, without an alert, when made over Trackio's protocol);
+   * returns the stale ones' "Run stopped reporting" alerts, and every run whose status it changed
+   * (for the object's run waits). Never throws: a failed check is retried later.
    */
-  async checkDue(s: ProjectSettings, nowUs: number): Promise<AlertInput[]> {
+  async checkDue(s: ProjectSettings, nowUs: number): Promise<{ alerts: AlertInput[]; changed: [runId: string, status: "stale" | "ended"][] }> {
     const staleAfterUs = s.stale_after * 1_000_000;
     const alerts: AlertInput[] = [];
+    const changed: [string, "stale" | "ended"][] = [];
     for (const w of this.store.dueWatches(nowUs, STALE_BATCH)) {
       const outcome = await this.check(w, nowUs - staleAfterUs, nowUs);
       if (outcome === "stale") {
         this.store.markStale(w.run_id, nowUs);
         alerts.push(staleAlert(w, s.stale_after));
       }
+      if (outcome !== "other") changed.push([w.run_id, outcome]);
     }
-    return alerts;
+    return { alerts, changed };
   }
 
-  private async check(w: RunWatch, cutoffUs: number, nowUs: number): Promise<"stale" | "other"> {
+  private async check(w: RunWatch, cutoffUs: number, nowUs: number): Promise<"stale" | "ended" | "other"> {
     try {
       const found = await this.d1.markRunStale(w.run_id, cutoffUs, nowUs);
       if (found.kind === "stale") return "stale";
       // D1 saw a later entry than this object (its batch is on the way): check again from there.
       if (found.kind === "reporting") this.store.setDue(w.run_id, Math.max(found.lastUs + (nowUs - cutoffUs), nowUs + 1_000_000));
-      else this.store.forgetWatch(w.run_id);
+      // Done, gone, or `ended`: a Trackio-protocol run went quiet, which is no failure, so no alert;
+      // its watch goes, so that a later entry (back to `running` in D1) raises no "resumed" alert either.
+      else {
+        this.store.forgetWatch(w.run_id);
+        if (found.kind === "ended") return "ended";
+      }
     } catch (err) {
       console.error("stale check failed", err instanceof Error ? err.message : String(err));
       this.store.setDue(w.run_id, nowUs + RETRY_US);

@@ -63,7 +63,7 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     const names = tools.map((t) => t.name);
     for (const name of [
       "get_all_projects", "get_runs_for_project", "get_project_summary", "get_run_summary", "get_metrics_for_run",
-      "get_metric_values", "get_snapshot", "get_logs", "get_system_logs", "get_alerts", "get_settings", "wait_for_alerts", "compare_runs", "log_alert", "finish_run", "rename_run",
+      "get_metric_values", "get_snapshot", "get_logs", "get_system_logs", "get_media", "get_alerts", "get_settings", "wait_for_alerts", "compare_runs", "log_alert", "finish_run", "rename_run",
       "delete_run",
     ]) expect(names).toContain(name);
     for (const t of tools) {

@@ -4,6 +4,7 @@ import { describe, it } from "vitest";
 import { api, createRun, logEntries, uniqueProject } from "../helpers/api";
 import { namedKey } from "../helpers/control";
 import { patchSettings } from "../helpers/rules";
+import { call } from "../helpers/trackio";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,6 +49,19 @@ describe("waiting on a run", () => {
     await runDurableObjectAlarm(env.PROJECT_ALERTS.getByName(q));
     const r = await staleWait;
     expect(r.json).toMatchObject({ matched: true, timed_out: false, status: "stale" });
+    expect(r.ms).toBeLessThan(15_000);
+  });
+
+  it("ended: a silent Trackio-protocol run that ends (no alert) wakes it too", async ({ expect }) => {
+    const p = uniqueProject();
+    await patchSettings(p, { stale_after: 1 });
+    const log = { project: p, run: "script", run_id: "0123456789abcdef0123456789abcdef", metrics: { loss: 1 }, step: 0, config: null, log_id: "l0" };
+    expect((await call("bulk_log", { logs: [log] })).status).toBe(200);
+    const waiting = startWait(p, "script", "ended", 20);
+    await sleep(1300);
+    await runDurableObjectAlarm(env.PROJECT_ALERTS.getByName(p));
+    const r = await waiting;
+    expect(r.json).toMatchObject({ matched: true, timed_out: false, status: "ended", step: 0 });
     expect(r.ms).toBeLessThan(15_000);
   });
 

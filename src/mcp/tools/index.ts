@@ -3,6 +3,7 @@ import { getAlerts, waitForAlertsTool } from "./alerts";
 import { compareRuns } from "./compare";
 import { addNoteTool, diagnoseRunTool, stopRunTool, waitForRunTool } from "./control";
 import { getLogsTool, getSystemLogsTool } from "./logs";
+import { getMedia } from "./media";
 import { getAllProjects, getProjectSummary, getRunsForProject, getSettings } from "./projects";
 import { addAlertRule, listAlertRules, removeAlertRule } from "./rules";
 import { getMetricsForRun, getMetricValues, getRunSummary, getSnapshot } from "./runs";
@@ -19,6 +20,7 @@ export const TOOLS: ToolDef[] = [
   getSnapshot,
   getLogsTool,
   getSystemLogsTool,
+  getMedia,
   getAlerts,
   waitForAlertsTool,
   waitForRunTool,

@@ -26,7 +26,7 @@ export const getRunSummary = defineTool({
   name: "get_run_summary",
   title: "Summarise a run",
   description:
-    "Summarise one run: its config (hyperparameters), metric names, number of log entries and last step. Trackflare adds its status (running, finished, failed, stopped after a stop request, or stale when the script stopped reporting), its alert counts by level, its notes (newest first) and a pending stop request.",
+    "Summarise one run: its config (hyperparameters), metric names, number of log entries and last step. Trackflare adds its status (running, finished, failed, stopped after a stop request, stale when a script logging through the SDK or REST stopped reporting without finishing, or ended when a script logging through Trackio's protocol, which has no finish call, went quiet: not a failure), its alert counts by level, its notes (newest first) and a pending stop request.",
   scope: "read",
   input: z.strictObject({ project: projectArg, ...runArgs }),
   output: TrackioRunSummary.extend({ status: RunStatus, alert_counts: AlertCounts, notes: z.array(Note), stop_requested: Run.shape.stop_requested }),

@@ -7,7 +7,6 @@ import { appendLogs } from "../../services/logs";
 import { systemRows } from "../../services/system-metrics";
 import { requireWriter } from "../auth";
 import { endpoint, Project, type Ctx } from "../endpoint";
-import { MEDIA_NOT_STORED, trackioBadRequest } from "../errors";
 import { mapRunId, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
@@ -149,13 +148,3 @@ async function alertRunId(ctx: Ctx, project: string, run: string, runId: string 
   }
   return (await mapRunId(ctx, project, runId ?? run)).id;
 }
-
-export const bulkUploadMedia = endpoint({
-  params: ["uploads", "hf_token"],
-  required: ["uploads"],
-  access: "write",
-  args: z.object({}),
-  run: async () => {
-    throw trackioBadRequest(MEDIA_NOT_STORED);
-  },
-});

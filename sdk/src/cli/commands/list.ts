@@ -21,7 +21,7 @@ const runs = leaf({
   args: {
     ...projectArg,
     group: { type: "string", description: "Only runs of this group" },
-    status: { type: "string", description: "Only runs with this status: running, finished, failed, stopped or stale" },
+    status: { type: "string", description: "Only runs with this status: running, finished, failed, stopped, stale or ended" },
   },
   async run({ args }) {
     const res = await cliClient(args).runs.list(args.project, { group: args.group, status: args.status as never });
