@@ -56,7 +56,8 @@ describe("waiting on a run", () => {
     const p = uniqueProject();
     await patchSettings(p, { stale_after: 1 });
     const log = { project: p, run: "script", run_id: "0123456789abcdef0123456789abcdef", metrics: { loss: 1 }, step: 0, config: null, log_id: "l0" };
-    expect((await call("bulk_log", { logs: [log] })).status).toBe(200);
+    const { key } = await namedKey("trackio-client", "write", [p]);
+    expect((await call("bulk_log", { logs: [log] }, { token: key })).status).toBe(200);
     const waiting = startWait(p, "script", "ended", 20);
     await sleep(1300);
     await runDurableObjectAlarm(env.PROJECT_ALERTS.getByName(p));
