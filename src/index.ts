@@ -13,6 +13,7 @@ import { alerts } from "./routes/alerts";
 import { keys } from "./routes/keys";
 import { projects } from "./routes/projects";
 import { rules } from "./routes/rules";
+import { withRoundTripCounts } from "./round-trips/count";
 import { runs } from "./routes/runs";
 import { settings } from "./routes/settings";
 import { onIngest } from "./services/logs";
@@ -55,7 +56,7 @@ app.onError(onError);
 app.notFound(onNotFound);
 
 export default {
-  fetch: app.fetch,
+  fetch: withRoundTripCounts(app.fetch),
   // One handler for both queues of wrangler.toml: deliveries, and the dead letters of their last retry.
   queue: (batch, env) => (batch.queue === DEAD_LETTER_QUEUE_NAME ? handleDeadLetters(batch, env) : handleWebhookBatch(batch, env)),
 } satisfies ExportedHandler<Env>;
