@@ -1,4 +1,5 @@
 import { CreateKey } from "../contract";
+import { forgetAcceptedKey } from "../auth/accepted";
 import { requireAdmin } from "../auth/middleware";
 import { listKeys, revokeKey } from "../db/keys";
 import { createRouter } from "../env";
@@ -14,5 +15,6 @@ export const keys = createRouter()
   .delete("/:id", async (c) => {
     const revoked = await revokeKey(svc(c.env).db, c.req.param("id"));
     if (!revoked) throw notFound(`Key '${c.req.param("id")}' not found`);
+    forgetAcceptedKey(revoked.id);
     return c.json(revoked);
   });
