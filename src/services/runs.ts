@@ -2,13 +2,14 @@ import { z } from "zod";
 import { CreateRun, FinishRun, ListRunsQuery, type CreatedRun, type Run, type RunSummary } from "../contract";
 import { formatTimestamp } from "../contract/time";
 import { metricNamesOf } from "../db/metrics";
-import { ensureProject, findProject } from "../db/projects";
+import { findProject } from "../db/projects";
 import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, resolveRun, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
 import { alertCountsFor, deleteRunAlerts, renameRunAlerts } from "./alerts-bridge";
 import type { Svc } from "./context";
+import { ensureProjectOnce } from "./known-projects";
 
 export const runNotFound = (project: string, ref: string) => new ApiError("not_found", `Run '${ref}' not found in project '${project}'`);
 
@@ -61,7 +62,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     name = generateRunName(names, count);
   }
   const now = formatTimestamp(s.nowUs);
-  await ensureProject(s.db, project);
+  await ensureProjectOnce(s, project);
   const row = await insertRun(s.db, {
     id: input.id ?? newRunId(),
     project,
