@@ -9,6 +9,9 @@ import { armForOutbox, initOutbox, resendDueWebhooks, WebhookOutbox } from "../w
 import type { ProjectSettings, Rule } from "../contract";
 import type { RuleEntry } from "../rules/engine";
 import { ProjectRules, type EvaluatedRun, type PutRuleResult } from "../rules/project-rules";
+import { INGEST_HOOK } from "../ingest/hooks";
+import { countObjectD1 } from "../round-trips/count";
+import { IngestHooks } from "./ingest-hooks";
 
 /**
  * One per project (`env.PROJECT_ALERTS.getByName(project)`): the only writer of the project's
@@ -21,9 +24,12 @@ export class ProjectAlerts extends DurableObject<Env> {
   private readonly waiters = new Waiters();
   /** Alert rules, built-in detectors and the stale watch (src/rules); their alerts go through createAlerts. */
   private readonly rules: ProjectRules;
+  /** Why stored batches must come here; the ingest transaction reads the published mask. */
+  private readonly hooks: IngestHooks;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    super(ctx, countObjectD1(env));
+    env = this.env;
     this.store = new AlertStore(ctx, env);
     this.subscribers = new Subscribers(ctx, this.store);
     // Answered by the runtime without waking a hibernating object.
@@ -33,6 +39,8 @@ export class ProjectAlerts extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(() => armForOutbox(ctx.storage));
     this.rules = new ProjectRules(ctx, env, (project, inputs, plan) => this.createAlerts(project, inputs, plan));
     void ctx.blockConcurrencyWhile(() => this.rules.arm());
+    this.hooks = new IngestHooks(ctx.storage.sql, env);
+    this.hooks.register(INGEST_HOOK.RULES, () => this.rules.hasRules());
   }
 
   /**
@@ -55,13 +63,20 @@ export class ProjectAlerts extends DurableObject<Env> {
     await this.rules.alarm();
   }
 
-  /** One stored log batch through the rules and detectors; returns the alerts it raised. */
-  async evaluate(project: string, run: EvaluatedRun, entries: RuleEntry[]): Promise<Alert[]> {
-    return this.rules.evaluate(project, run, entries);
+  /**
+   * One stored log batch through the rules and detectors; returns the alerts it raised.
+   * `hooksSeen`: the ingest hooks the batch's transaction read, re-published when they are not this object's.
+   */
+  async evaluate(project: string, run: EvaluatedRun, entries: RuleEntry[], hooksSeen?: number): Promise<Alert[]> {
+    const alerts = await this.rules.evaluate(project, run, entries);
+    await this.hooks.reconcile(project, hooksSeen);
+    return alerts;
   }
 
   async putRule(project: string, rule: Omit<Rule, "created_at">): Promise<PutRuleResult> {
-    return this.rules.put(project, rule);
+    const res = this.rules.put(project, rule);
+    if (res.outcome === "created") await this.hooks.publish(project);
+    return res;
   }
 
   async listRules(): Promise<Rule[]> {
@@ -72,8 +87,10 @@ export class ProjectAlerts extends DurableObject<Env> {
     return this.rules.get(id);
   }
 
-  async removeRule(id: string): Promise<boolean> {
-    return this.rules.remove(id);
+  async removeRule(project: string, id: string): Promise<boolean> {
+    const removed = this.rules.remove(id);
+    if (removed) await this.hooks.publish(project);
+    return removed;
   }
 
   async configureRules(project: string, settings: ProjectSettings): Promise<void> {

@@ -3,13 +3,17 @@ import { formatTimestamp } from "../contract/time";
 import { getDb } from "./client";
 import { runs } from "./schema";
 
-/** What the stale check found: the run became stale, is still reporting, or is not `running` (or gone). */
-export type StaleOutcome = { kind: "stale" } | { kind: "reporting"; lastUs: number } | { kind: "done" };
+/**
+ * What the stale check found: the run became stale (with its last activity as D1 has it), is
+ * still reporting, or is not `running` (or gone).
+ */
+export type StaleOutcome = { kind: "stale"; lastUs: number; lastStep: number | null } | { kind: "reporting"; lastUs: number } | { kind: "done" };
 
 /**
- * Marks a `running` run `stale` when D1 agrees it has logged nothing since `cutoffUs`. D1 is
- * written before the project's object hears of a batch, so a batch that is still on its way to
- * the object has already moved `last_log_us` here and the run is left running.
+ * Marks a `running` run `stale` when D1 agrees it has logged nothing since `cutoffUs`. D1 is the
+ * record of a run's activity: the project's object is not told of every batch (only of those a
+ * rule or detector may fire on), so its watch asks here when it is due, and a run that logged
+ * meanwhile is left running with the time of its last entry.
  */
 export async function markRunStale(d1: D1Database, runId: string, cutoffUs: number, nowUs: number): Promise<StaleOutcome> {
   const db = getDb(d1);
@@ -18,8 +22,8 @@ export async function markRunStale(d1: D1Database, runId: string, cutoffUs: numb
     .update(runs)
     .set({ status: "stale", updatedAt: formatTimestamp(nowUs) })
     .where(and(eq(runs.id, runId), eq(runs.status, "running"), sql`${lastUs} <= ${cutoffUs}`))
-    .returning({ id: runs.id });
-  if (flipped.length) return { kind: "stale" };
+    .returning({ lastLogUs: runs.lastLogUs, createdUs: runs.createdUs, lastStep: runs.lastStep });
+  if (flipped.length) return { kind: "stale", lastUs: flipped[0].lastLogUs ?? flipped[0].createdUs, lastStep: flipped[0].lastStep };
   const row = await db.query.runs.findFirst({ columns: { status: true, lastLogUs: true, createdUs: true }, where: eq(runs.id, runId) });
   if (row?.status === "running") return { kind: "reporting", lastUs: row.lastLogUs ?? row.createdUs };
   return { kind: "done" };

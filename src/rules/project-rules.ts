@@ -89,6 +89,11 @@ export class ProjectRules {
     return this.store.rules();
   }
 
+  /** Whether the project has rules of its own (the built-in detectors aside). */
+  hasRules(): boolean {
+    return (this.compiled ??= this.store.rules().map(compileRule)).length > 0;
+  }
+
   get(id: string): Rule | null {
     return this.store.rule(id);
   }
@@ -218,10 +223,10 @@ export class ProjectRules {
         const staleAfterUs = s.stale_after * 1_000_000;
         const alerts: AlertInput[] = [];
         for (const w of this.store.dueWatches(nowUs, STALE_BATCH)) {
-          const outcome = await this.check(w, nowUs - staleAfterUs, nowUs);
-          if (outcome === "stale") {
+          const found = await this.check(w, nowUs - staleAfterUs, nowUs);
+          if (found) {
             this.store.markStale(w.run_id, nowUs);
-            alerts.push(staleAlert(w, s.stale_after));
+            alerts.push(staleAlert({ ...w, last_us: found.lastUs, last_step: found.lastStep ?? w.last_step }, s.stale_after));
           }
         }
         if (alerts.length) await this.emit(project, alerts);
@@ -230,18 +235,19 @@ export class ProjectRules {
     await this.arm();
   }
 
-  private async check(w: RunWatch, cutoffUs: number, nowUs: number): Promise<"stale" | "other"> {
+  /** The run's last activity when it just became stale; null when it did not. */
+  private async check(w: RunWatch, cutoffUs: number, nowUs: number): Promise<{ lastUs: number; lastStep: number | null } | null> {
     try {
       const found = await markRunStale(this.env.DB, w.run_id, cutoffUs, nowUs);
-      if (found.kind === "stale") return "stale";
-      // D1 saw a later entry than this object (its batch is on the way): check again from there.
+      if (found.kind === "stale") return found;
+      // The run logged since this object last heard of it (most batches never come here): check again stale_after after its last entry.
       if (found.kind === "reporting") this.store.setDue(w.run_id, Math.max(found.lastUs + (nowUs - cutoffUs), nowUs + 1_000_000));
       else this.store.forgetWatch(w.run_id);
     } catch (err) {
       console.error("stale check failed", err instanceof Error ? err.message : String(err));
       this.store.setDue(w.run_id, nowUs + RETRY_US);
     }
-    return "other";
+    return null;
   }
 
   renameRun(runId: string, name: string) {

@@ -1,13 +1,17 @@
 import type { z } from "zod";
 import type { AppendLogs, AppendLogsResult } from "../contract";
 import { parseTimestamp } from "../contract/time";
-import { appendLogRows, type NewLogEntry, type StoredEntry } from "../db/logs";
+import { appendLogRows, type IngestSeen, type NewLogEntry, type StoredEntry } from "../db/logs";
+import { mustCallObject } from "../ingest/hooks";
 import type { RunRow } from "../db/runs";
 import type { Svc } from "./context";
 import { getRunOr404 } from "./runs";
 
-/** Called with the entries a batch actually stored (not the duplicates); rules hook in here. */
-export type IngestListener = (s: Svc, run: RunRow, stored: StoredEntry[]) => Promise<void>;
+/**
+ * Called with the entries a batch actually stored (not the duplicates) when the project's object
+ * must see them (src/ingest/hooks.ts); rules hook in here.
+ */
+export type IngestListener = (s: Svc, run: RunRow, stored: StoredEntry[], hooksSeen: number) => Promise<void>;
 const listeners: IngestListener[] = [];
 export const onIngest = (l: IngestListener) => listeners.push(l);
 
@@ -20,14 +24,14 @@ function toEntries(body: z.output<typeof AppendLogs>): NewLogEntry[] {
   }));
 }
 
-async function notify(s: Svc, run: RunRow, stored: StoredEntry[]) {
-  if (stored.length) for (const l of listeners) await l(s, run, stored);
+async function notify(s: Svc, run: RunRow, stored: StoredEntry[], seen: IngestSeen) {
+  if (mustCallObject(seen.hooks, { entries: stored, statusBefore: seen.statusBefore })) for (const l of listeners) await l(s, run, stored, seen.hooks);
 }
 
 /** Appends a batch to a run already looked up. */
 export async function appendLogs(s: Svc, run: RunRow, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult> {
-  const { stored, duplicates, lastStep } = await appendLogRows(s.env.DB, { id: run.id, project: run.project, lastStep: run.lastStep }, toEntries(body), s.nowUs);
-  await notify(s, run, stored);
+  const { stored, duplicates, lastStep, seen } = await appendLogRows(s.env.DB, { id: run.id, project: run.project, lastStep: run.lastStep }, toEntries(body), s.nowUs);
+  await notify(s, seen.statusBefore ? { ...run, status: seen.statusBefore } : run, stored, seen);
   return { run_id: run.id, accepted: stored.length, duplicates, last_step: lastStep };
 }
 
@@ -43,7 +47,7 @@ export async function appendLogsTo(s: Svc, project: string, ref: string, body: z
   if (RUN_ID.test(ref) && entries.every((e) => e.step !== null)) {
     const r = await appendLogRows(s.env.DB, { id: ref, project }, entries, s.nowUs);
     if (r.before) {
-      await notify(s, r.before, r.stored);
+      await notify(s, r.before, r.stored, r.seen);
       return { run_id: ref, accepted: r.stored.length, duplicates: r.duplicates, last_step: r.lastStep };
     }
   }
