@@ -19,7 +19,8 @@ export async function startServer(vars = {}) {
   };
 }
 
-export async function call(base, key, method, p, body) {
+/** One request; `{json, headers}`, or a throw on any non-2xx answer. */
+export async function request(base, key, method, p, body) {
   const res = await fetch(`${base}${p}`, {
     method,
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
@@ -27,8 +28,10 @@ export async function call(base, key, method, p, body) {
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
+  return { json: text ? JSON.parse(text) : null, headers: res.headers };
 }
+
+export const call = async (base, key, method, p, body) => (await request(base, key, method, p, body)).json;
 
 export const percentile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -4,7 +4,7 @@
 // these counts are the production cost whatever this machine's speed. Requests go one at a time,
 // with an API key (not the admin token), first cold (a fresh isolate) and then warm.
 // Last line: one JSON object {kind: {cold: {d1, do, do_d1}, warm: {d1, do, do_d1}}}.
-import { call, log, startServer } from "./lib.mjs";
+import { call, log, request, startServer } from "./lib.mjs";
 
 const HEADER = "x-trackflare-round-trips";
 
@@ -13,16 +13,7 @@ function parseCounts(h) {
   return Object.fromEntries(h.split(",").map((kv) => kv.trim().split("=")).map(([k, v]) => [k, Number(v)]));
 }
 
-async function counted(base, key, method, p, body) {
-  const res = await fetch(`${base}${p}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
-  return parseCounts(res.headers.get(HEADER));
-}
+const counted = async (base, key, method, p, body) => parseCounts((await request(base, key, method, p, body)).headers.get(HEADER));
 
 const entries = (from, n, value = (s) => Math.sin(s)) =>
   Array.from({ length: n }, (_, k) => {
