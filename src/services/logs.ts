@@ -43,13 +43,19 @@ const RUN_ID = /^[0-9a-f]{32}$/;
  * the id is no run of the project (a name that looks like an id), the run is looked up first.
  */
 export async function appendLogsTo(s: Svc, project: string, ref: string, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult> {
+  return (await appendLogsToRunId(s, project, ref, body)) ?? appendLogs(s, await getRunOr404(s, project, ref), body);
+}
+
+/**
+ * The one-round-trip write: `id` is taken for a run id of the project and every entry must give
+ * its step. Null (nothing written) when it is not such an id, the run does not exist, or a step
+ * is missing: the caller looks the run up instead.
+ */
+export async function appendLogsToRunId(s: Svc, project: string, id: string, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult | null> {
   const entries = toEntries(body);
-  if (RUN_ID.test(ref) && entries.every((e) => e.step !== null)) {
-    const r = await appendLogRows(s.env.DB, { id: ref, project }, entries, s.nowUs);
-    if (r.before) {
-      await notify(s, r.before, r.stored, r.seen);
-      return { run_id: ref, accepted: r.stored.length, duplicates: r.duplicates, last_step: r.lastStep };
-    }
-  }
-  return appendLogs(s, await getRunOr404(s, project, ref), body);
+  if (!RUN_ID.test(id) || entries.some((e) => e.step === null)) return null;
+  const r = await appendLogRows(s.env.DB, { id, project }, entries, s.nowUs);
+  if (!r.before) return null;
+  await notify(s, r.before, r.stored, r.seen);
+  return { run_id: id, accepted: r.stored.length, duplicates: r.duplicates, last_step: r.lastStep };
 }
