@@ -1,11 +1,11 @@
-import { AppendLogs, CreateRun, FinishRun, ListRunsQuery, MetricQuery, ProjectName, RenameRun, SeriesQuery, SnapshotQuery } from "../contract";
+import { CreateRun, FinishRun, ListRunsQuery, MetricQuery, ProjectName, RenameRun, SeriesQuery, SnapshotQuery } from "../contract";
 import { projectAccess } from "../auth/middleware";
 import { createRouter } from "../env";
 import { svc } from "../services/context";
 import { appendLogsTo } from "../services/logs";
 import { metricNames, metricValues, series, snapshot } from "../services/metrics";
 import { createOrResumeRun, deleteRun, finishRun, listProjectRuns, renameRun, runSummary } from "../services/runs";
-import { parseOrThrow, valid } from "../validate";
+import { parseOrThrow, valid, validLogs } from "../validate";
 
 const read = projectAccess("read");
 const write = projectAccess("write");
@@ -30,7 +30,7 @@ export const runs = createRouter()
   .post("/runs/:run/finish", write, valid("json", FinishRun), async (c) =>
     c.json(await finishRun(svc(c.env), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
   .delete("/runs/:run", write, async (c) => c.json(await deleteRun(svc(c.env), c.req.param("project")!, c.req.param("run"))))
-  .post("/runs/:run/logs", write, valid("json", AppendLogs), async (c) =>
+  .post("/runs/:run/logs", write, validLogs, async (c) =>
     c.json(await appendLogsTo(svc(c.env), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
   .get("/runs/:run/metrics", read, async (c) => c.json(await metricNames(svc(c.env), c.req.param("project")!, c.req.param("run"))))
   // Metric names may contain '/', so the rest of the path is the name.
