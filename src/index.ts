@@ -25,7 +25,7 @@ import { handleDeadLetters } from "./webhooks/dlq";
 import { handleWebhookBatch } from "./webhooks/consumer";
 import { DEAD_LETTER_QUEUE_NAME } from "./webhooks/job";
 
-export { ProjectAlerts } from "./alerts/project-alerts";
+export { ProjectAlerts } from "./project-object/project-alerts";
 
 // Every stored log batch goes through the project's alert rules and built-in detectors, and the
 // stale detector watches each run from its start.

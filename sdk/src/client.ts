@@ -99,6 +99,3 @@ function describeCause(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
 }
-
-/** Encodes one path segment (project names are safe; run names and metric names may not be). */
-export const seg = (s: string) => encodeURIComponent(s);

@@ -3,7 +3,7 @@ import { projectAccess } from "../auth/middleware";
 import { createRouter } from "../env";
 import { svc } from "../services/context";
 import { parseOrThrow, valid } from "../validate";
-import { createWebhook, listProjectWebhooks, projectDeliveries, removeWebhook, rotateSecret } from "../webhooks/subscriptions";
+import { createWebhook, listProjectWebhooks, projectDeliveries, removeWebhook, rotateSecret } from "../services/webhooks";
 
 // Subscriptions hold a signing secret and (for Slack and Discord) a URL that is itself a credential,
 // so managing them needs write scope; the delivery log is readable with read scope.

@@ -1,7 +1,7 @@
 import { BUILTIN_RULE_PREFIX, formatTimestamp } from "../contract";
-import type { AlertInput } from "../alerts/types";
+import type { AlertInput } from "../project-object/types";
 import { compileRule, type CompiledRule } from "./compile";
-import type { RunWatch } from "./store";
+import type { RunWatch } from "../project-object/rule-store";
 
 export const NON_FINITE_RULE_ID = `${BUILTIN_RULE_PREFIX}non_finite`;
 export const STALE_RULE_ID = `${BUILTIN_RULE_PREFIX}stale`;

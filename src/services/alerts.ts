@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { AlertFilters, AlertQuery, CreateAlert, WaitQuery, parseTimestamp, type Alert, type AlertPage, type WaitResult } from "../contract";
-import { SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type SocketSubscription, type StoredFilters } from "../alerts/types";
+import { SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type SocketSubscription, type StoredFilters } from "../project-object/types";
 import { findRunById, resolveRun } from "../db/runs";
 import { badRequest } from "../errors";
 import { alertsStub } from "./alerts-bridge";
 import type { Svc } from "./context";
 import { ensureProjectOnce, projectExists } from "./known-projects";
 import { runNotFound } from "./runs";
-import { loadWebhookPlan } from "../webhooks/plan";
+import { loadWebhookPlan } from "../project-object/webhook-plan";
 
 // The one place that turns REST/Trackio/MCP alert calls into ProjectAlerts RPC: runs are resolved
 // against D1 here, so the Durable Object never reads D1.

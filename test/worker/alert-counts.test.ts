@@ -1,8 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
-import type { ProjectAlerts } from "../../src/alerts/project-alerts";
-import type { AlertInput } from "../../src/alerts/types";
+import type { ProjectAlerts } from "../../src/project-object/project-alerts";
+import type { AlertInput } from "../../src/project-object/types";
 import { postAlerts } from "../helpers/alerts";
 import { api, createKey, createRun, uniqueProject } from "../helpers/api";
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
-import type { ProjectAlerts } from "../../src/alerts/project-alerts";
-import type { AlertInput, AlertQueryFilters } from "../../src/alerts/types";
+import type { ProjectAlerts } from "../../src/project-object/project-alerts";
+import type { AlertInput, AlertQueryFilters } from "../../src/project-object/types";
 import { uniqueProject } from "../helpers/api";
 
 // The cost of an incremental query is measured as the rows SQLite reads (the store records it),

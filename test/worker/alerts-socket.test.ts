@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
-import { ProjectAlerts } from "../../src/alerts/project-alerts";
+import { ProjectAlerts } from "../../src/project-object/project-alerts";
 import type { AlertSocketMessage } from "../../src/contract";
 import { createKey, createRun, uniqueProject } from "../helpers/api";
 import { isReady, openSocket, postAlerts } from "../helpers/alerts";

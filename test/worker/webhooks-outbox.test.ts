@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, it, vi } from "vitest";
-import type { ProjectAlerts } from "../../src/alerts/project-alerts";
-import { pendingWebhookJobs, resendDueWebhooks } from "../../src/webhooks/outbox";
+import type { ProjectAlerts } from "../../src/project-object/project-alerts";
+import { pendingWebhookJobs, resendDueWebhooks } from "../../src/project-object/outbox";
 import { api, createRun, uniqueProject } from "../helpers/api";
 import { postAlerts } from "../helpers/alerts";
 import { mockFetch, reply, type Captured } from "../helpers/webhooks";

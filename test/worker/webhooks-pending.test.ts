@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, it, vi } from "vitest";
-import type { ProjectAlerts } from "../../src/alerts/project-alerts";
+import type { ProjectAlerts } from "../../src/project-object/project-alerts";
 import { insertPendingDeliveries } from "../../src/db/webhooks";
 import { api, uniqueProject } from "../helpers/api";
 import { postAlerts } from "../helpers/alerts";

@@ -1,5 +1,6 @@
 import { AlertSocketMessage, MAX_WAIT_SECONDS, type Alert, type AlertPage, type CreateAlert, type CreatedAlerts, type WaitResult } from "../../../src/contract";
-import { seg, type Client, type Query } from "../client";
+import type { Client, Query } from "../client";
+import { seg } from "../internal/path";
 import { backoffMs, sleep } from "../internal/backoff";
 import { HandshakeError, openSocket, type SocketLike } from "../internal/websocket";
 

@@ -1,5 +1,6 @@
 import type { ApiKeyInfo, CreateKey, CreatedKey, KeyList } from "../../../src/contract";
-import { seg, type Client } from "../client";
+import type { Client } from "../client";
+import { seg } from "../internal/path";
 
 /** API keys (admin scope). */
 export class Keys {

@@ -1,5 +1,6 @@
 import type { AppendLogsResult, LogEntry } from "../../../src/contract";
-import { seg, type Client } from "../client";
+import type { Client } from "../client";
+import { seg } from "../internal/path";
 
 export class Logs {
   constructor(private readonly client: Client) {}

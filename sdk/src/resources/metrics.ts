@@ -1,5 +1,6 @@
 import type { MetricNames, MetricValues, Series, Snapshot } from "../../../src/contract";
-import { seg, type Client } from "../client";
+import type { Client } from "../client";
+import { seg } from "../internal/path";
 
 export type MetricRange = { step?: number; around?: number; window?: number; maxPoints?: number; start?: number; end?: number };
 

@@ -1,5 +1,6 @@
 import type { ProjectList, ProjectSummary } from "../../../src/contract";
-import { seg, type Client } from "../client";
+import type { Client } from "../client";
+import { seg } from "../internal/path";
 
 export class Projects {
   constructor(private readonly client: Client) {}

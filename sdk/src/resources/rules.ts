@@ -1,5 +1,6 @@
 import type { CreateRule, PatchProjectSettings, ProjectSettings, Rule, RuleList } from "../../../src/contract";
-import { seg, type Client } from "../client";
+import type { Client } from "../client";
+import { seg } from "../internal/path";
 
 /**
  * A project's server-side alert rules and built-in detector settings. Rules raise alerts on

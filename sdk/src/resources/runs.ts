@@ -1,5 +1,6 @@
 import type { CreateRun, CreatedRun, FinishRun, Run, RunList, RunStatus, RunSummary } from "../../../src/contract";
-import { seg, type Client } from "../client";
+import type { Client } from "../client";
+import { seg } from "../internal/path";
 
 export type RunFilters = { group?: string; status?: RunStatus; name?: string; /** `key=value` pairs */ config?: string[] };
 

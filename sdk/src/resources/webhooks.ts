@@ -1,5 +1,6 @@
 import type { CreateWebhook, CreatedWebhook, DeletedWebhook, DeliveryList, DeliveryQuery, RotatedSecret, WebhookList } from "../../../src/contract";
-import { seg, type Client } from "../client";
+import type { Client } from "../client";
+import { seg } from "../internal/path";
 
 /** Webhook subscriptions of a project; the signing secret is returned only at creation and rotation. */
 export class Webhooks {

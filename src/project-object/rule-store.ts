@@ -1,10 +1,10 @@
 import { Rule, ProjectSettings } from "../contract";
-import type { RuleState } from "./conditions";
-import { stateKey } from "./engine";
+import type { RuleState } from "../rules/conditions";
+import { stateKey } from "../rules/engine";
 
 /**
  * The rules' tables in the project's Durable Object SQLite, and the only module with SQL for
- * them (the alerts' own tables are in src/alerts/store.ts). Rules and per-run rule state live
+ * them (the alerts' own tables are in alert-store.ts). Rules and per-run rule state live
  * here, next to the alerts they raise, so evaluating a batch costs one RPC and local reads; see
  * docs/architecture.md, "Rules".
  */

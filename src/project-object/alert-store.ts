@@ -1,5 +1,5 @@
 import { LEVEL_RANK, formatTimestamp, parseTimestamp, type Alert, type AlertCounts, type AlertPage, type AlertLevel } from "../contract";
-import type { WebhookOutbox } from "../webhooks/outbox";
+import type { WebhookOutbox } from "./outbox";
 import { afterStore } from "./hooks";
 import type { AlertInput, AlertQueryFilters, StoredFilters } from "./types";
 

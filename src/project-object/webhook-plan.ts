@@ -1,7 +1,7 @@
 import { LEVEL_RANK, type AlertLevel, type WebhookKind } from "../contract";
 import { listEnabledWebhooks, runWebhooksOf } from "../db/webhooks";
 import { getDb } from "../db/client";
-import { detectKind } from "./targets";
+import { detectKind } from "../webhooks/targets";
 
 /** Where one alert may go. Secrets are not here: the consumer reads them from D1 when it signs. */
 export type WebhookTarget = {

@@ -1,6 +1,6 @@
 import type { Alert, AlertSocketMessage } from "../contract";
 import { matches } from "./match";
-import type { AlertStore, StoredAlert } from "./store";
+import type { AlertStore, StoredAlert } from "./alert-store";
 import { SocketMeta, type SocketSubscription } from "./types";
 
 /** A frame holds at most this many alerts or about this many bytes of them. */

@@ -1,4 +1,4 @@
-import type { StoredAlert } from "./store";
+import type { StoredAlert } from "./alert-store";
 import { matches } from "./match";
 import type { StoredFilters } from "./types";
 

@@ -1,13 +1,13 @@
 import type { Alert, ProjectSettings, RunStatus } from "../contract";
 import { MAX_RULES_PER_PROJECT, Rule, formatTimestamp } from "../contract";
-import type { AlertInput } from "../alerts/types";
+import type { AlertInput } from "./types";
 import { markRunStale } from "../db/run-status";
-import { EMPTY_PLAN, loadWebhookPlan, type WebhookPlan } from "../webhooks/plan";
-import { NON_FINITE_RULE, resumedAlert, staleAlert } from "./builtins";
-import { compileRule, type CompiledRule } from "./compile";
-import { evaluateEntries, type Firing, type RuleEntry } from "./engine";
-import { defaultSettings } from "./settings";
-import { RuleStore, type RunWatch } from "./store";
+import { EMPTY_PLAN, loadWebhookPlan, type WebhookPlan } from "./webhook-plan";
+import { NON_FINITE_RULE, resumedAlert, staleAlert } from "../rules/builtins";
+import { compileRule, type CompiledRule } from "../rules/compile";
+import { evaluateEntries, type Firing, type RuleEntry } from "../rules/engine";
+import { defaultSettings } from "../rules/settings";
+import { RuleStore, type RunWatch } from "./rule-store";
 
 /** The run a batch belongs to, as D1 had it before the batch. */
 export type EvaluatedRun = { id: string; name: string; status: RunStatus };

@@ -1,4 +1,4 @@
-import type { WebhookJob } from "./job";
+import type { WebhookJob } from "../webhooks/job";
 
 // Queues' sendBatch takes at most 100 messages and 256 KB (reference/platform-and-peers.md §1.3);
 // the byte budget leaves room for per-message metadata.

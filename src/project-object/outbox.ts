@@ -1,7 +1,7 @@
 import { sendJobs, type Outgoing } from "./enqueue";
-import { newDeliveryId, type JobAlert, type WebhookJob } from "./job";
+import { newDeliveryId, type JobAlert, type WebhookJob } from "../webhooks/job";
 import { logPendingDeliveries } from "./pending";
-import { targetsFor, type WebhookPlan } from "./plan";
+import { targetsFor, type WebhookPlan } from "./webhook-plan";
 import { nowTimestamp } from "../contract/time";
 
 // The webhook outbox in the ProjectAlerts Durable Object's SQLite: one row per delivery, written in

@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert, AlertCounts, AlertPage, WaitResult } from "../contract";
-import { AlertStore } from "./store";
+import { AlertStore } from "./alert-store";
 import { Subscribers } from "./sockets";
 import { SocketSubscription, SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type StoredFilters } from "./types";
 import { Waiters } from "./waiters";
-import { EMPTY_PLAN, type WebhookPlan } from "../webhooks/plan";
-import { armForOutbox, initOutbox, resendDueWebhooks, WebhookOutbox } from "../webhooks/outbox";
+import { EMPTY_PLAN, type WebhookPlan } from "./webhook-plan";
+import { armForOutbox, initOutbox, resendDueWebhooks, WebhookOutbox } from "./outbox";
 import type { ProjectSettings, Rule } from "../contract";
 import type { RuleEntry } from "../rules/engine";
-import { ProjectRules, type EvaluatedRun, type PutRuleResult } from "../rules/project-rules";
+import { ProjectRules, type EvaluatedRun, type PutRuleResult } from "./rules-runtime";
 import { INGEST_HOOK } from "../ingest/hooks";
 import { countObjectD1 } from "../round-trips/count";
 import { IngestHooks } from "./ingest-hooks";

@@ -1,7 +1,7 @@
 import { nowTimestamp } from "../contract/time";
 import { insertPendingDeliveries } from "../db/webhooks";
-import type { WebhookJob } from "./job";
-import { redactUrl } from "./targets";
+import type { WebhookJob } from "../webhooks/job";
+import { redactUrl } from "../webhooks/targets";
 
 /**
  * Lists deliveries in the D1 delivery log as pending as the outbox hands them to the queue, so a

@@ -4,9 +4,9 @@ import { nowTimestamp } from "../contract/time";
 import { ensureProject, findProject } from "../db/projects";
 import { deleteWebhook, insertWebhook, listDeliveries, listWebhooks, setWebhookSecret, type DeliveryRow, type WebhookRow } from "../db/webhooks";
 import { ApiError, badRequest } from "../errors";
-import type { Svc } from "../services/context";
-import { newSecret } from "./sign";
-import { checkWebhookUrl, detectKind, loopbackAllowed, redactUrl } from "./targets";
+import type { Svc } from "./context";
+import { newSecret } from "../webhooks/sign";
+import { checkWebhookUrl, detectKind, loopbackAllowed, redactUrl } from "../webhooks/targets";
 
 // A project's webhook subscriptions, shared by the REST routes (and through them the SDK and CLI).
 

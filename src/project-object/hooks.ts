@@ -1,5 +1,5 @@
 import type { Alert } from "../contract";
-import type { WebhookOutbox } from "../webhooks/outbox";
+import type { WebhookOutbox } from "./outbox";
 
 export type AfterStoreContext = {
   ctx: DurableObjectState;
