@@ -1,14 +1,17 @@
-// Shared benchmark helpers: a private wrangler dev, an API key, timing and percentiles.
+// Shared benchmark helpers: a private local server, an API key, timing and percentiles.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startDevServer } from "../src/local/dev-server.mjs";
 
-/** Starts a private wrangler dev with fresh state; returns {url, key, close}. */
+/** The engine benchmarks run: `npm start`'s (Miniflare directly) unless BENCH_ENGINE=wrangler. */
+export const ENGINE = process.env.BENCH_ENGINE === "wrangler" ? "wrangler" : "miniflare";
+
+/** Starts a private local server (as `npm start` runs it) with fresh state; returns {url, key, close}. */
 export async function startServer(vars = {}) {
   const persistTo = fs.mkdtempSync(path.join(os.tmpdir(), "trackflare-bench-"));
   const adminToken = `tf_admin_bench_${Date.now()}`;
-  const server = await startDevServer({ persistTo, adminToken, quiet: true, vars: { ALLOW_LOOPBACK_WEBHOOKS: "true", ...vars } });
+  const server = await startDevServer({ persistTo, adminToken, quiet: true, engine: ENGINE, vars: { ALLOW_LOOPBACK_WEBHOOKS: "true", ...vars } });
   return {
     url: server.url,
     key: adminToken,
@@ -53,3 +56,8 @@ export async function timeMedian(fn, n = 5) {
 }
 
 export const log = (...args) => console.error(...args);
+
+/** A write key for the benchmarks' clients: what SDK and Trackio users send (the admin token skips the key lookup). */
+export async function writeKey(server) {
+  return (await call(server.url, server.key, "POST", "/v1/keys", { name: "bench-writer", scope: "write" })).key;
+}

@@ -9,6 +9,7 @@ export const ProjectName = z
 
 /** Run ids are uuid4 hex strings (32 lowercase hex digits), as Trackio's client makes them. */
 export const RunId = z.string().regex(/^[0-9a-f]{32}$/, "run_id must be 32 lowercase hex digits");
+export const isRunId = (s: string) => /^[0-9a-f]{32}$/.test(s);
 
 export const RunName = z.string().trim().min(1, "name must not be empty").max(256, "name must be at most 256 characters");
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { AppendLogs, AppendLogsResult } from "../contract";
+import { isRunId, type AppendLogs, type AppendLogsResult } from "../contract";
 import { parseTimestamp } from "../contract/time";
 import { appendLogRows, type IngestSeen, type NewLogEntry, type StoredEntry } from "../db/logs";
 import { mustCallObject } from "../ingest/hooks";
@@ -35,8 +35,6 @@ export async function appendLogs(s: Svc, run: RunRow, body: z.output<typeof Appe
   return { run_id: run.id, accepted: stored.length, duplicates, last_step: lastStep };
 }
 
-const RUN_ID = /^[0-9a-f]{32}$/;
-
 /**
  * Appends a batch to a run named by the request. The common case (the SDK: a run id, every step
  * given) costs one D1 round trip: the write transaction reads the run itself. Otherwise, or when
@@ -53,7 +51,7 @@ export async function appendLogsTo(s: Svc, project: string, ref: string, body: z
  */
 export async function appendLogsToRunId(s: Svc, project: string, id: string, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult | null> {
   const entries = toEntries(body);
-  if (!RUN_ID.test(id) || entries.some((e) => e.step === null)) return null;
+  if (!isRunId(id) || entries.some((e) => e.step === null)) return null;
   const r = await appendLogRows(s.env.DB, { id, project }, entries, s.nowUs);
   if (!r.before) return null;
   await notify(s, r.before, r.stored, r.seen);

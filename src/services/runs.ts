@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { CreateRun, FinishRun, ListRunsQuery, type CreatedRun, type Run, type RunSummary } from "../contract";
+import { CreateRun, FinishRun, ListRunsQuery, isRunId, type CreatedRun, type Run, type RunSummary } from "../contract";
 import { formatTimestamp } from "../contract/time";
-import { metricNamesOf } from "../db/metrics";
+import { metricNamesOf, runWithMetricNames } from "../db/metrics";
 import { findProject } from "../db/projects";
 import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, resolveRun, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
@@ -105,9 +105,11 @@ export async function listProjectRuns(s: Svc, project: string, q: z.output<typeo
   return rows.map((r) => toRun(r));
 }
 
+/** A run by id costs one D1 round trip (the run and its metric names together), beside the object's counts. */
 export async function runSummary(s: Svc, project: string, ref: string): Promise<RunSummary> {
-  const row = await getRunOr404(s, project, ref);
-  const [names, alertCounts] = await Promise.all([metricNamesOf(s.env.DB, row.id), alertCountsFor(s.env, project, row.id)]);
+  const byId = isRunId(ref) ? await runWithMetricNames(s.env.DB, project, ref) : null;
+  const row = byId?.run ?? (await getRunOr404(s, project, ref));
+  const [names, alertCounts] = await Promise.all([byId?.names ?? metricNamesOf(s.env.DB, row.id), alertCountsFor(s.env, project, row.id)]);
   return { ...toRun(row), metrics: names.map((n) => n.name), alert_counts: alertCounts };
 }
 
