@@ -57,7 +57,7 @@ try {
     let warm = cold;
     for (let i = 0; i < 3; i++) warm = await fn();
     out[kind] = { cold, warm };
-    log(`${kind.padEnd(26)} cold d1=${cold.d1} do=${cold.do} do_d1=${cold.do_d1}   warm d1=${warm.d1} do=${warm.do} do_d1=${warm.do_d1}`);
+    log(`${kind.padEnd(26)} cold d1=${cold.d1} do=${cold.do} do_d1=${cold.do_d1}   warm d1=${warm.d1} do=${warm.do} do_d1=${warm.do_d1}  rows read ${warm.rows_read}, written ${warm.rows_written}`);
   }
   console.log(JSON.stringify(out));
 } finally {

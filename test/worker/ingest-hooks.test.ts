@@ -25,7 +25,9 @@ describe("ingest hooks", () => {
     const r = await countedRequest("POST", `/v1/projects/${p}/runs/${run.id}/logs`, { logs: entries(5, 100) }, key);
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ accepted: 100, last_step: 104 });
-    expect(r.trips).toEqual({ d1: 1, do: 0, do_d1: 0 });
+    expect(r.trips).toMatchObject({ d1: 1, do: 0, do_d1: 0 });
+    // What D1 bills for it: 100 log rows and their two index entries, the rollups, names and the run's counters.
+    expect(r.trips.rows_written).toBeGreaterThanOrEqual(300);
   });
 
   it("a project with a rule calls its object, and the rule fires; removing it stops the calls", async ({ expect }) => {
@@ -40,7 +42,7 @@ describe("ingest hooks", () => {
     expect((await api("DELETE", `/v1/projects/${p}/rules/${rule.id}`)).status).toBe(200);
     expect((await hooksOf(p)).h).toBe(0);
     const quiet = await countedRequest("POST", `/v1/projects/${p}/runs/${run.id}/logs`, { logs: entries(20, 20) });
-    expect(quiet.trips).toEqual({ d1: 1, do: 0, do_d1: 0 });
+    expect(quiet.trips).toMatchObject({ d1: 1, do: 0, do_d1: 0 });
   });
 
   it("a non-finite value reaches the detector in a project without rules", async ({ expect }) => {
@@ -70,6 +72,6 @@ describe("ingest hooks", () => {
     expect(first.trips).toMatchObject({ d1: 1, do: 1 });
     expect((await hooksOf(p)).h).toBe(0);
     const next = await countedRequest("POST", `/v1/projects/${p}/runs/${run.id}/logs`, { logs: series("loss", [3], 2) });
-    expect(next.trips).toEqual({ d1: 1, do: 0, do_d1: 0 });
+    expect(next.trips).toMatchObject({ d1: 1, do: 0, do_d1: 0 });
   });
 });
