@@ -15,6 +15,7 @@ export async function startServer(vars = {}) {
   return {
     url: server.url,
     key: adminToken,
+    persistTo,
     async close() {
       await server.close();
       fs.rmSync(persistTo, { recursive: true, force: true });
@@ -60,4 +61,19 @@ export const log = (...args) => console.error(...args);
 /** A write key for the benchmarks' clients: what SDK and Trackio users send (the admin token skips the key lookup). */
 export async function writeKey(server) {
   return (await call(server.url, server.key, "POST", "/v1/keys", { name: "bench-writer", scope: "write" })).key;
+}
+
+/** Bytes of the local D1 database files (SQLite file and its WAL) under a server's state directory. */
+export function d1Bytes(persistTo) {
+  const dir = path.join(persistTo, "v3/d1");
+  let total = 0;
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.sqlite(-wal)?$/.test(e.name)) total += fs.statSync(p).size;
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return total;
 }

@@ -3,8 +3,10 @@
 // Cloudflare each is a network round trip from an edge far from D1 or the project's object, so
 // these counts are the production cost whatever this machine's speed. Requests go one at a time,
 // with an API key (not the admin token), first cold (a fresh isolate) and then warm.
-// Last line: one JSON object {kind: {cold: {d1, do, do_d1}, warm: {d1, do, do_d1}}}.
-import { call, log, request, startServer } from "./lib.mjs";
+// Then what a million points cost in D1: rows written (D1's own count) and bytes stored (the local
+// database file's growth) for 20,000 SDK-shaped entries of 10 metrics, in 100-entry batches.
+// Last line: one JSON object {kind: {cold: {d1, do, do_d1, rows_read, rows_written}, warm: {…}}, per_million_points: {…}}.
+import { call, d1Bytes, log, request, startServer } from "./lib.mjs";
 
 const HEADER = "x-trackflare-round-trips";
 
@@ -59,6 +61,16 @@ try {
     out[kind] = { cold, warm };
     log(`${kind.padEnd(26)} cold d1=${cold.d1} do=${cold.do} do_d1=${cold.do_d1}   warm d1=${warm.d1} do=${warm.do} do_d1=${warm.do_d1}  rows read ${warm.rows_read}, written ${warm.rows_written}`);
   }
+  // Storage and billed rows per million points.
+  const sizeRun = (await admin("POST", "/v1/projects/rt-size/runs", { name: "size" })).id;
+  const ENTRIES = 20_000;
+  let written = 0;
+  const bytesBefore = d1Bytes(server.persistTo);
+  for (let s = 0; s < ENTRIES; s += 100) written += (await counted(server.url, key, "POST", `/v1/projects/rt-size/runs/${sizeRun}/logs`, { logs: entries(s, 100, (x) => Math.random() * x) })).rows_written;
+  const bytes = d1Bytes(server.persistTo) - bytesBefore;
+  const points = ENTRIES * 10;
+  out.per_million_points = { rows_written: Math.round((written / points) * 1e6), bytes: Math.round((bytes / points) * 1e6) };
+  log(`per million points (10 metrics per entry, 100-entry batches): ${out.per_million_points.rows_written} rows written, ${(out.per_million_points.bytes / 1e6).toFixed(1)} MB stored`);
   console.log(JSON.stringify(out));
 } finally {
   await server.close();

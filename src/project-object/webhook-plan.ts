@@ -1,5 +1,5 @@
 import { LEVEL_RANK, type AlertLevel, type WebhookKind } from "../contract";
-import { listEnabledWebhooks, runWebhooksOf } from "../db/webhooks";
+import { webhookTargetRows } from "../db/webhooks";
 import { getDb } from "../db/client";
 import { detectKind } from "../webhooks/targets";
 
@@ -26,11 +26,11 @@ export const EMPTY_PLAN: WebhookPlan = { subscriptions: [], runs: {} };
 /** What matching needs to know about an alert. */
 export type AlertRef = { level: AlertLevel; run: string | null; run_id: string | null };
 
-/** Reads the plan from D1 (two indexed queries). */
+/** Reads the plan from D1 (indexed queries, one round trip). */
 export async function loadWebhookPlan(d1: D1Database, project: string, runIds: Iterable<string | null | undefined>): Promise<WebhookPlan> {
   const ids = [...new Set([...runIds].filter((id): id is string => !!id))];
   const db = getDb(d1);
-  const [subs, runs] = await Promise.all([listEnabledWebhooks(db, project), ids.length ? runWebhooksOf(db, project, ids) : []]);
+  const { subs, runs } = await webhookTargetRows(db, project, ids);
   const plan: WebhookPlan = {
     subscriptions: subs.map((s) => ({ webhook_id: s.id, url: s.url, kind: s.kind, min_level: s.minLevel, run: s.runFilter })),
     runs: {},
