@@ -16,9 +16,6 @@ import { rules } from "./routes/rules";
 import { withRoundTripCounts } from "./round-trips/count";
 import { runs } from "./routes/runs";
 import { settings } from "./routes/settings";
-import { onIngest } from "./services/logs";
-import { evaluateRulesOnIngest, watchStartedRun } from "./services/rules";
-import { onRunStart } from "./services/runs";
 import { trackio } from "./trackio/routes";
 import { webhooks } from "./routes/webhooks";
 import { handleDeadLetters } from "./webhooks/dlq";
@@ -26,11 +23,6 @@ import { handleWebhookBatch } from "./webhooks/consumer";
 import { DEAD_LETTER_QUEUE_NAME } from "./webhooks/job";
 
 export { ProjectAlerts } from "./project-object/project-alerts";
-
-// Every stored log batch goes through the project's alert rules and built-in detectors, and the
-// stale detector watches each run from its start.
-onIngest(evaluateRulesOnIngest);
-onRunStart(watchStartedRun);
 
 const v1 = createRouter()
   .use(requireAuth)

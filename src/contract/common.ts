@@ -8,8 +8,8 @@ export const ProjectName = z
   .regex(/^[A-Za-z0-9_-]+$/, "project may contain only letters, digits, '_' and '-'");
 
 /** Run ids are uuid4 hex strings (32 lowercase hex digits), as Trackio's client makes them. */
-export const RunId = z.string().regex(/^[0-9a-f]{32}$/, "run_id must be 32 lowercase hex digits");
-export const isRunId = (s: string) => /^[0-9a-f]{32}$/.test(s);
+export const RUN_ID_PATTERN = /^[0-9a-f]{32}$/;
+export const RunId = z.string().regex(RUN_ID_PATTERN, "run_id must be 32 lowercase hex digits");
 
 export const RunName = z.string().trim().min(1, "name must not be empty").max(256, "name must be at most 256 characters");
 

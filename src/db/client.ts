@@ -1,16 +1,21 @@
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "./schema";
 
+// Two kinds of query function live in src/db/, told apart by their first parameter. Those taking a
+// `Db` use drizzle over the tables of schema.ts: typed rows, camelCase fields, for the many small
+// reads and writes (projects, runs, keys, webhooks). Those taking a `D1Database` are raw prepared
+// statements, for what drizzle cannot say or would make slower: the ingest path and the metric and
+// row reads (JSON bound to `json_each(?)`, `INSERT OR IGNORE … RETURNING`, `changes()`, rollup
+// upserts, several statements in one D1 batch as a transaction). Both are SQL only here.
+
 export type Db = DrizzleD1Database<typeof schema>;
 
 export const getDb = (d1: D1Database): Db => drizzle(d1, { schema });
 
-/** D1 allows 100 bound parameters per statement; multi-row statements bind JSON to json_each instead. */
-export const D1_MAX_PARAMS = 100;
-
 /**
- * D1 refuses bound strings over about 2 MB (SQLITE_TOOBIG locally at 2.2 MB), so bulk JSON is
- * split into chunks of at most this many characters.
+ * D1 allows 100 bound parameters per statement, so multi-row statements bind their rows as one
+ * JSON string to `json_each(?)`; and it refuses bound strings over about 2 MB (SQLITE_TOOBIG
+ * locally at 2.2 MB), so bulk JSON is split into chunks of at most this many characters.
  */
 export const MAX_BOUND_JSON_CHARS = 1_000_000;
 

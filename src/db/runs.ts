@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
-import type { Run, RunStatus } from "../contract";
+import { RUN_ID_PATTERN, type Run, type RunStatus } from "../contract";
 import type { Db } from "./client";
 import { metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
 
@@ -68,7 +68,7 @@ export async function findNewestRunByName(db: Db, project: string, name: string)
 
 /** A run reference is an id (32 hex) or a name; a name means the newest run with it. */
 export async function resolveRun(db: Db, project: string, ref: string): Promise<RunRow | undefined> {
-  if (/^[0-9a-f]{32}$/.test(ref)) {
+  if (RUN_ID_PATTERN.test(ref)) {
     const byId = await findRunById(db, project, ref);
     if (byId) return byId;
   }

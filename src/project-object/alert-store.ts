@@ -1,10 +1,10 @@
 import { LEVEL_RANK, formatTimestamp, parseTimestamp, type Alert, type AlertCounts, type AlertPage, type AlertLevel } from "../contract";
 import type { WebhookOutbox } from "./outbox";
-import { afterStore } from "./hooks";
 import type { AlertInput, AlertQueryFilters, StoredFilters } from "./types";
 
 /**
- * The object's SQLite: the only module that holds DO SQL. `seq` is the cursor. It is assigned
+ * The alerts' tables in the object's SQLite, and the only module with SQL for them (the rules'
+ * tables are in rule-store.ts, the webhook outbox's in outbox.ts). `seq` is the cursor. It is assigned
  * from `last_seq` in `alert_meta` rather than by SQLite's rowid, so a cursor is never reused even
  * after the newest alerts are deleted with their run (a reused number would hide an alert from a
  * client polling with that cursor). Timestamps are kept twice: `ts_us` (integer epoch
@@ -61,7 +61,7 @@ export class AlertStore {
   private lastSeq: number;
   private project: string;
 
-  constructor(private readonly ctx: DurableObjectState, private readonly env: Env) {
+  constructor(private readonly ctx: DurableObjectState) {
     const sql = ctx.storage.sql;
     sql.exec(SCHEMA);
     this.lastSeq = Number(this.meta("last_seq") ?? 0);
@@ -105,7 +105,10 @@ export class AlertStore {
   /**
    * Stores alerts in one transaction, idempotent by `alert_id`: a duplicate (earlier, or twice in
    * this batch) yields the stored alert. Returns every input's alert in input order, and those
-   * newly stored. `nowUs` stamps inputs without a timestamp.
+   * newly stored. `nowUs` stamps inputs without a timestamp. Each new alert's webhook deliveries
+   * are recorded in the same transaction (`webhooks`, absent when no webhook can match), so an
+   * alert is never stored without its deliveries, or the reverse; that recording must stay
+   * synchronous (no await inside a sync transaction).
    */
   insert(project: string, inputs: AlertInput[], nowUs: number, webhooks?: WebhookOutbox): { all: Alert[]; created: StoredAlert[] } {
     return this.ctx.storage.transactionSync(() => {
@@ -152,9 +155,7 @@ export class AlertStore {
         created.push({ alert, us });
       }
       if (seq !== this.lastSeq) this.setMeta("last_seq", String(seq));
-      // Same transaction as the insert: whatever afterStore writes commits or rolls back with
-      // the alerts (the webhook outbox relies on this).
-      if (created.length) afterStore({ ctx: this.ctx, env: this.env, project, alerts: created.map((c) => c.alert), webhooks });
+      if (webhooks) for (const c of created) webhooks.record(c.alert);
       this.lastSeq = seq;
       return { all, created };
     });

@@ -1,5 +1,5 @@
-import { publishIngestHooks } from "../db/projects";
 import { INGEST_HOOK } from "../ingest/hooks";
+import type { ProjectD1 } from "./d1";
 
 /**
  * The object's side of the ingest hooks (src/ingest/hooks.ts): each reason to see stored
@@ -14,7 +14,7 @@ export class IngestHooks {
 
   constructor(
     private readonly sql: SqlStorage,
-    private readonly env: Env,
+    private readonly d1: ProjectD1,
   ) {
     sql.exec("CREATE TABLE IF NOT EXISTS ingest_hooks_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
   }
@@ -33,7 +33,7 @@ export class IngestHooks {
     const row = this.sql.exec<{ version: number }>("SELECT version FROM ingest_hooks_meta WHERE id = 1").toArray()[0];
     const version = (row?.version ?? 0) + 1;
     this.sql.exec("INSERT INTO ingest_hooks_meta (id, version) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version", version);
-    await publishIngestHooks(this.env.DB, project, this.mask(), version);
+    await this.d1.publishIngestHooks(project, this.mask(), version);
   }
 
   /** After a batch: the Worker saw `seen`; if that is not the mask (an older row, a lost write), publish again. */

@@ -1,6 +1,7 @@
 import { sendJobs, type Outgoing } from "./enqueue";
 import { newDeliveryId, type JobAlert, type WebhookJob } from "../webhooks/job";
-import { logPendingDeliveries } from "./pending";
+import { lowerAlarm } from "./alarm";
+import type { ProjectD1 } from "./d1";
 import { targetsFor, type WebhookPlan } from "./webhook-plan";
 import { nowTimestamp } from "../contract/time";
 
@@ -9,7 +10,7 @@ import { nowTimestamp } from "../contract/time";
 // Rows are sent to the queue right after the write and deleted once the queue accepted them; rows the
 // queue refused, or that an eviction cut off mid-send, are re-sent by the object's alarm. This is
 // the only module with SQL for the table. Every hand-off to the queue also lists its deliveries as
-// pending in D1's delivery log (`log`, when given), so they show before their first attempt.
+// pending in D1's delivery log (through `log`, when given), so they show before their first attempt.
 
 /** A row handed to a sender is not due again before this: the send is in flight. */
 const LEASE_MS = 30_000;
@@ -35,7 +36,7 @@ type Row = { id: string; job: string; tries: number };
 /**
  * One alert write's share of the outbox. Use:
  * ```ts
- * const webhooks = await WebhookOutbox.open(this.ctx.storage, plan); // before the transaction
+ * const webhooks = await WebhookOutbox.open(this.ctx.storage, plan, d1); // before the transaction
  * this.ctx.storage.transactionSync(() => { insertAlert(...); webhooks.record(alert); });
  * await webhooks.send(this.env.WEBHOOK_QUEUE); // next statement: no await in between
  * ```
@@ -49,20 +50,20 @@ export class WebhookOutbox {
     private readonly storage: DurableObjectStorage,
     private readonly plan: WebhookPlan,
     private readonly alarmAt: number | null,
-    private readonly log: D1Database | undefined,
+    private readonly log: ProjectD1 | undefined,
   ) {}
 
   /**
    * Reads the current alarm (unless nothing can match), so that `send` can lower it without an await.
-   * `log`: the D1 database whose delivery log lists the deliveries as pending when they are sent.
+   * `log`: lists the deliveries as pending in D1's delivery log when they are sent.
    */
-  static async open(storage: DurableObjectStorage, plan: WebhookPlan, log?: D1Database): Promise<WebhookOutbox> {
+  static async open(storage: DurableObjectStorage, plan: WebhookPlan, log?: ProjectD1): Promise<WebhookOutbox> {
     const none = plan.subscriptions.length === 0 && Object.keys(plan.runs).length === 0;
     return new WebhookOutbox(storage, plan, none ? null : await storage.getAlarm(), log);
   }
 
-  /** Synchronous, for use inside the alert's transaction. Returns the deliveries recorded. */
-  record(alert: OutboxAlert, nowMs = Date.now()): number {
+  /** Synchronous, for use inside the alert's transaction. */
+  record(alert: OutboxAlert, nowMs = Date.now()): void {
     const targets = targetsFor(this.plan, alert);
     const createdAt = nowTimestamp();
     for (const t of targets) {
@@ -88,11 +89,6 @@ export class WebhookOutbox {
       this.storage.sql.exec("INSERT INTO webhook_outbox (id, job, due_ms, tries) VALUES (?, ?, ?, 0)", id, JSON.stringify(job), nowMs + LEASE_MS);
       this.recorded.push(id);
     }
-    return targets.length;
-  }
-
-  get count() {
-    return this.recorded.length;
   }
 
   /** Sends what `record` wrote. Never throws: what the queue refuses stays for the alarm. */
@@ -108,13 +104,14 @@ export class WebhookOutbox {
 
 /**
  * The alarm's part: re-sends every row that is due (never sent, refused by the queue, or left by an
- * eviction), then makes sure the alarm fires again by the next due row. Never throws.
+ * eviction). Rows past RESEND_LIMIT stay due; the object's scheduler (alarm.ts) re-arms the alarm for
+ * them and for every later row from `nextWebhookDue`. Never throws.
  */
 export async function resendDueWebhooks(
   storage: DurableObjectStorage,
   queue: Queue<unknown>,
   nowMs = Date.now(),
-  log?: D1Database,
+  log?: ProjectD1,
 ): Promise<{ sent: number; failed: number }> {
   const current = await storage.getAlarm();
   const rows = storage.sql.exec<Row>("SELECT id, job, tries FROM webhook_outbox WHERE due_ms <= ? ORDER BY due_ms LIMIT ?", nowMs, RESEND_LIMIT).toArray();
@@ -126,11 +123,10 @@ export async function resendDueWebhooks(
     result = await sendRows(storage, queue, rows, nowMs, log);
     await armed;
   }
-  await armForOutbox(storage);
   return result;
 }
 
-/** When the outbox next needs the alarm, or null when it is empty. For an alarm shared with other work. */
+/** When the outbox next needs the alarm (epoch ms), or null when it is empty. */
 export function nextWebhookDue(sql: SqlStorage): number | null {
   const row = sql.exec<{ due: number | null }>("SELECT min(due_ms) AS due FROM webhook_outbox").one();
   return row.due ?? null;
@@ -144,32 +140,18 @@ export function pendingWebhookJobs(sql: SqlStorage): { id: string; tries: number
     .map((r) => ({ id: r.id, tries: r.tries, due_ms: r.due_ms, job: JSON.parse(r.job) as WebhookJob }));
 }
 
-/**
- * Makes sure the alarm fires by the outbox's next due row, lowering it if needed and never raising it
- * (the object's alarm serves other work too). Call it where the object starts up and after its own
- * alarm work, so rows left by a crash are picked up.
- */
-export async function armForOutbox(storage: DurableObjectStorage): Promise<void> {
-  const next = nextWebhookDue(storage.sql);
-  if (next !== null) await lowerAlarm(storage, await storage.getAlarm(), next);
-}
-
-function lowerAlarm(storage: DurableObjectStorage, current: number | null, at: number): Promise<void> {
-  return current === null || current > at ? storage.setAlarm(at) : Promise.resolve();
-}
-
 function selectByIds(sql: SqlStorage, ids: string[]): Row[] {
   return sql.exec<Row>("SELECT id, job, tries FROM webhook_outbox WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(ids)).toArray();
 }
 
 const encoder = new TextEncoder();
 
-async function sendRows(storage: DurableObjectStorage, queue: Queue<unknown>, rows: Row[], nowMs: number, log: D1Database | undefined) {
+async function sendRows(storage: DurableObjectStorage, queue: Queue<unknown>, rows: Row[], nowMs: number, log: ProjectD1 | undefined) {
   const outgoing: Outgoing[] = rows.map((r) => ({ id: r.id, job: JSON.parse(r.job) as WebhookJob, bytes: encoder.encode(r.job).length }));
   // In parallel with the send, in either order: the log's INSERT OR IGNORE never overwrites an attempt
   // the consumer recorded first. A delivery the queue refuses is listed too (it is pending in the
   // outbox). Awaited last, so a slow log write never holds sent rows in the outbox past their lease.
-  const logged = log ? logPendingDeliveries(log, outgoing.map((o) => o.job)) : undefined;
+  const logged = log?.logPendingDeliveries(outgoing.map((o) => o.job));
   const { sent, failed } = await sendJobs(queue, outgoing);
   if (sent.length) storage.sql.exec("DELETE FROM webhook_outbox WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(sent));
   if (failed.length) {
@@ -178,7 +160,9 @@ async function sendRows(storage: DurableObjectStorage, queue: Queue<unknown>, ro
       const n = (tries.get(id) ?? 0) + 1;
       storage.sql.exec("UPDATE webhook_outbox SET due_ms = ?, tries = ? WHERE id = ?", nowMs + Math.min(MAX_RESEND_BACKOFF_MS, 1000 * 2 ** (n - 1)), n, id);
     }
-    await armForOutbox(storage);
+    // A refused row is due again within a second or two, before the lease the send armed.
+    const next = nextWebhookDue(storage.sql);
+    if (next !== null) await lowerAlarm(storage, await storage.getAlarm(), next);
   }
   await logged;
   return { sent: sent.length, failed: failed.length };

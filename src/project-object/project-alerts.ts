@@ -1,54 +1,73 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Alert, AlertCounts, AlertPage, WaitResult } from "../contract";
-import { AlertStore } from "./alert-store";
-import { Subscribers } from "./sockets";
-import { SocketSubscription, SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type StoredFilters } from "./types";
-import { Waiters } from "./waiters";
-import { EMPTY_PLAN, type WebhookPlan } from "./webhook-plan";
-import { armForOutbox, initOutbox, resendDueWebhooks, WebhookOutbox } from "./outbox";
-import type { ProjectSettings, Rule } from "../contract";
+import type { Alert, AlertCounts, AlertPage, ProjectSettings, Rule, WaitResult } from "../contract";
 import type { RuleEntry } from "../rules/engine";
-import { ProjectRules, type EvaluatedRun, type PutRuleResult } from "./rules-runtime";
+import { AlarmScheduler } from "./alarm";
+import { AlertStore } from "./alert-store";
+import { ProjectD1 } from "./d1";
+import { initOutbox, nextWebhookDue, resendDueWebhooks, WebhookOutbox } from "./outbox";
+import { RuleStore } from "./rule-store";
+import { ProjectRules, type PutRuleResult } from "./rules-runtime";
+import { Subscribers } from "./sockets";
+import { StaleWatch } from "./stale-watch";
+import { SocketSubscription, SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type EvaluatedRun, type StoredFilters } from "./types";
+import { Waiters } from "./waiters";
+import { WebhookPlans } from "./webhook-plan";
 import { INGEST_HOOK } from "../ingest/hooks";
 import { countObjectD1 } from "../round-trips/count";
 import { IngestHooks } from "./ingest-hooks";
 
 /**
- * One per project (`env.PROJECT_ALERTS.getByName(project)`): the only writer of the project's
- * alerts. Workers call its RPC methods; `fetch` only takes WebSocket upgrades that the Worker has
- * already authenticated. Storage lives in store.ts, sockets in sockets.ts, long polls in waiters.ts.
+ * One per project (`env.PROJECT_ALERTS.getByName(project)`): the project's object. It is the only
+ * writer of the project's alerts and holds its rules and their per-run state, the stale watch and
+ * the webhook outbox, all in its SQLite. Workers call its RPC methods; `fetch` only takes WebSocket
+ * upgrades that the Worker has already authenticated. Every file it runs is in this folder; it
+ * reaches D1 only through d1.ts.
  */
 export class ProjectAlerts extends DurableObject<Env> {
   private readonly store: AlertStore;
   private readonly subscribers: Subscribers;
   private readonly waiters = new Waiters();
-  /** Alert rules, built-in detectors and the stale watch (src/rules); their alerts go through createAlerts. */
+  private readonly d1: ProjectD1;
+  private readonly plans: WebhookPlans;
+  private readonly alarms: AlarmScheduler;
+  /** Alert rules, built-in detectors and the stale watch; their alerts go through storeAlerts. */
   private readonly rules: ProjectRules;
   /** Why stored batches must come here; the ingest transaction reads the published mask. */
   private readonly hooks: IngestHooks;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, countObjectD1(env));
-    env = this.env;
-    this.store = new AlertStore(ctx, env);
+    super(ctx, env);
+    this.store = new AlertStore(ctx);
     this.subscribers = new Subscribers(ctx, this.store);
     // Answered by the runtime without waking a hibernating object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     initOutbox(ctx.storage.sql);
-    // Deliveries left unsent by a crash between their write and their alarm get one now.
-    void ctx.blockConcurrencyWhile(() => armForOutbox(ctx.storage));
-    this.rules = new ProjectRules(ctx, env, (project, inputs, plan) => this.createAlerts(project, inputs, plan));
-    void ctx.blockConcurrencyWhile(() => this.rules.arm());
-    this.hooks = new IngestHooks(ctx.storage.sql, env);
+    // Counted for the benchmarks only (COUNT_ROUND_TRIPS); otherwise the binding itself.
+    this.d1 = new ProjectD1(countObjectD1(env).DB);
+    this.plans = new WebhookPlans(this.d1);
+    const ruleStore = new RuleStore(ctx.storage.sql);
+    const watch = new StaleWatch(ruleStore, this.d1);
+    // The one alarm, over every due time: webhook re-sends and stale checks.
+    this.alarms = new AlarmScheduler(ctx.storage, [() => nextWebhookDue(ctx.storage.sql), () => watch.nextDueMs()]);
+    this.rules = new ProjectRules(ctx, env, ruleStore, watch, this.alarms, (project, inputs) => this.storeAlerts(project, inputs, true));
+    // Work left due by a crash (an unsent delivery, a stale check cut off) gets its alarm now.
+    void ctx.blockConcurrencyWhile(() => this.alarms.arm());
+    this.hooks = new IngestHooks(ctx.storage.sql, this.d1);
     this.hooks.register(INGEST_HOOK.RULES, () => this.rules.hasRules());
   }
 
+  /** Alerts sent by a client (REST, Trackio, MCP), runs already resolved by the Worker. */
+  async createAlerts(project: string, inputs: AlertInput[]): Promise<Alert[]> {
+    return this.storeAlerts(project, inputs, false);
+  }
+
   /**
-   * `plan`: the project's webhook targets, read from D1 by the Worker. Each new alert's deliveries
-   * go to the outbox in the same transaction, then to the queue; the alarm re-sends what is left.
+   * The one write path for alerts. Each new alert's deliveries go to the outbox in the same
+   * transaction, then to the queue; the alarm re-sends what is left. `reusePlan`: see WebhookPlans.
    */
-  async createAlerts(project: string, inputs: AlertInput[], plan: WebhookPlan = EMPTY_PLAN): Promise<Alert[]> {
-    const webhooks = await WebhookOutbox.open(this.ctx.storage, plan, this.env.DB);
+  private async storeAlerts(project: string, inputs: AlertInput[], reusePlan: boolean): Promise<Alert[]> {
+    const plan = await this.plans.forAlerts(project, inputs, reusePlan);
+    const webhooks = await WebhookOutbox.open(this.ctx.storage, plan, this.d1);
     const { all, created } = this.store.insert(project, inputs, Date.now() * 1000, webhooks);
     this.waiters.notify(created);
     this.subscribers.publish(created);
@@ -57,16 +76,14 @@ export class ProjectAlerts extends DurableObject<Env> {
     return all;
   }
 
-  /** The one alarm, shared: webhook re-sends and stale checks each lower it to their next due time, never raise it. */
   async alarm() {
-    await resendDueWebhooks(this.ctx.storage, this.env.WEBHOOK_QUEUE, Date.now(), this.env.DB);
-    await this.rules.alarm();
+    await resendDueWebhooks(this.ctx.storage, this.env.WEBHOOK_QUEUE, Date.now(), this.d1);
+    await this.rules.checkStale();
+    await this.alarms.arm();
   }
 
-  /**
-   * One stored log batch through the rules and detectors; returns the alerts it raised.
-   * `hooksSeen`: the ingest hooks the batch's transaction read, re-published when they are not this object's.
-   */
+  /** One stored log batch through the rules and detectors; returns the alerts it raised. */
+  /** `hooksSeen`: the ingest hooks the batch's transaction read, re-published when they are not this object's. */
   async evaluate(project: string, run: EvaluatedRun, entries: RuleEntry[], hooksSeen?: number): Promise<Alert[]> {
     const alerts = await this.rules.evaluate(project, run, entries);
     await this.hooks.reconcile(project, hooksSeen);
@@ -99,11 +116,6 @@ export class ProjectAlerts extends DurableObject<Env> {
 
   async queryAlerts(filters: AlertQueryFilters): Promise<AlertPage> {
     return this.store.query(filters);
-  }
-
-  /** The highest cursor assigned so far: a wait or a subscription from "now" starts here. */
-  async currentCursor(): Promise<number> {
-    return this.store.cursor;
   }
 
   /**

@@ -154,8 +154,4 @@ export class Subscribers {
   message(ws: WebSocket) {
     send(ws, { type: "error", message: "This socket only sends; send 'ping' for a 'pong'" });
   }
-
-  get count() {
-    return this.ctx.getWebSockets().length;
-  }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AlertLevel } from "../contract";
+import { AlertLevel, type RunStatus } from "../contract";
 
 /**
  * What the Worker hands the Durable Object: runs already resolved against D1, the timestamp
@@ -17,6 +17,9 @@ export type AlertInput = {
   timestamp: string | null;
   rule_id?: string | null;
 };
+
+/** The run a log batch belongs to, as D1 had it before the batch. */
+export type EvaluatedRun = { id: string; name: string; status: RunStatus };
 
 /**
  * Filters as the object applies them: the run is already resolved (`run_id` when the name or id

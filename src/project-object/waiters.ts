@@ -12,10 +12,6 @@ type Waiter = { filters: StoredFilters; cursor: number; wake: () => void };
 export class Waiters {
   private readonly pending = new Set<Waiter>();
 
-  get size() {
-    return this.pending.size;
-  }
-
   /** Resolves true when a matching alert after `cursor` is stored, false after `timeoutMs`. */
   wait(filters: StoredFilters, cursor: number, timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {

@@ -1,7 +1,5 @@
 import { LEVEL_RANK, type AlertLevel, type WebhookKind } from "../contract";
-import { webhookTargetRows } from "../db/webhooks";
-import { getDb } from "../db/client";
-import { detectKind } from "../webhooks/targets";
+import type { ProjectD1 } from "./d1";
 
 /** Where one alert may go. Secrets are not here: the consumer reads them from D1 when it signs. */
 export type WebhookTarget = {
@@ -17,36 +15,54 @@ export type WebhookTarget = {
 
 /**
  * The project's targets at the moment alerts are stored: its enabled subscriptions, and the run-level
- * webhook of each run involved. Plain data, so it can cross an RPC boundary.
+ * webhook of each run involved.
  */
 export type WebhookPlan = { subscriptions: WebhookTarget[]; runs: Record<string, WebhookTarget> };
 
-export const EMPTY_PLAN: WebhookPlan = { subscriptions: [], runs: {} };
+const EMPTY_PLAN: WebhookPlan = { subscriptions: [], runs: {} };
 
 /** What matching needs to know about an alert. */
 export type AlertRef = { level: AlertLevel; run: string | null; run_id: string | null };
 
-/** Reads the plan from D1 (indexed queries, one round trip). */
-export async function loadWebhookPlan(d1: D1Database, project: string, runIds: Iterable<string | null | undefined>): Promise<WebhookPlan> {
-  const ids = [...new Set([...runIds].filter((id): id is string => !!id))];
-  const db = getDb(d1);
-  const { subs, runs } = await webhookTargetRows(db, project, ids);
-  const plan: WebhookPlan = {
-    subscriptions: subs.map((s) => ({ webhook_id: s.id, url: s.url, kind: s.kind, min_level: s.minLevel, run: s.runFilter })),
-    runs: {},
-  };
-  for (const r of runs) {
-    if (!r.webhookUrl) continue;
-    const level = r.webhookMinLevel?.toLowerCase();
-    plan.runs[r.id] = {
-      webhook_id: null,
-      url: r.webhookUrl,
-      kind: detectKind(r.webhookUrl),
-      min_level: level === "info" || level === "warn" || level === "error" ? level : null,
-      run: null,
-    };
+/**
+ * How long a run's webhook targets, once read for its rule alerts, are reused: a rule firing on
+ * batch after batch would otherwise cost two D1 reads each time (most of its cost). A subscription
+ * added or removed reaches rule alerts within this delay.
+ */
+const PLAN_TTL_MS = 2000;
+
+/**
+ * The one place the object's webhook plans come from. Every alert write asks here for the plan of
+ * its runs; it is read from D1 only when alerts are stored, so a quiet batch costs no D1 read.
+ * `reuse` (rule and stale alerts) takes a single run's plan read within PLAN_TTL_MS; alerts sent by
+ * a client always read it afresh, so a subscription made just before them is honoured. When D1
+ * fails, a client's call fails (and the client retries it); rule and stale alerts, which nobody
+ * would retry, are stored without deliveries.
+ */
+export class WebhookPlans {
+  /** Webhook targets by run id, read from D1 at `at`. */
+  private readonly cache = new Map<string, { plan: WebhookPlan; at: number }>();
+
+  constructor(private readonly d1: ProjectD1) {}
+
+  async forAlerts(project: string, inputs: { run_id: string | null }[], reuse: boolean, nowMs = Date.now()): Promise<WebhookPlan> {
+    const runIds = [...new Set(inputs.map((i) => i.run_id ?? ""))];
+    const key = reuse && runIds.length === 1 ? runIds[0] : null;
+    const cached = key === null ? undefined : this.cache.get(key);
+    if (cached && nowMs - cached.at < PLAN_TTL_MS) return cached.plan;
+    try {
+      const plan = await this.d1.webhookPlan(project, runIds);
+      if (key !== null) {
+        if (this.cache.size >= 256) this.cache.clear();
+        this.cache.set(key, { plan, at: nowMs });
+      }
+      return plan;
+    } catch (err) {
+      if (!reuse) throw err;
+      console.error("webhook targets unavailable for rule alerts", err instanceof Error ? err.message : String(err));
+      return EMPTY_PLAN;
+    }
   }
-  return plan;
 }
 
 const passes = (level: AlertLevel, min: AlertLevel | null) => min === null || LEVEL_RANK[level] >= LEVEL_RANK[min];

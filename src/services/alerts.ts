@@ -1,16 +1,17 @@
 import { z } from "zod";
-import { AlertFilters, AlertQuery, CreateAlert, WaitQuery, parseTimestamp, type Alert, type AlertPage, type WaitResult } from "../contract";
+import { AlertFilters, AlertQuery, CreateAlert, WaitQuery, parseTimestamp, type Alert, type AlertCounts, type AlertPage, type WaitResult } from "../contract";
 import { SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type SocketSubscription, type StoredFilters } from "../project-object/types";
-import { findRunById, resolveRun } from "../db/runs";
+import { listRuns } from "../db/runs";
 import { badRequest } from "../errors";
-import { alertsStub } from "./alerts-bridge";
 import type { Svc } from "./context";
 import { ensureProjectOnce, projectExists } from "./known-projects";
-import { runNotFound } from "./runs";
-import { loadWebhookPlan } from "../project-object/webhook-plan";
+import { findRunByRef, isRunId, requireProject, runNotFound } from "./run-refs";
 
-// The one place that turns REST/Trackio/MCP alert calls into ProjectAlerts RPC: runs are resolved
-// against D1 here, so the Durable Object never reads D1.
+// REST/Trackio/MCP alert calls as ProjectAlerts RPC. Runs are resolved against D1 here, before
+// the call, so the object stores alerts under runs the project knows.
+
+/** The project's Durable Object (alerts, rules, stale watch, webhook outbox); services reach it through this. */
+export const projectObject = (env: Env, project: string) => env.PROJECT_ALERTS.getByName(project);
 
 export type CreateAlertsOptions = {
   /**
@@ -23,7 +24,6 @@ export type CreateAlertsOptions = {
 };
 
 const newAlertId = () => crypto.randomUUID().replaceAll("-", "");
-const RUN_ID = /^[0-9a-f]{32}$/;
 
 /** Resolves the alerts' runs (once per distinct reference), then stores them in one RPC. */
 export async function createAlerts(
@@ -47,7 +47,7 @@ export async function createAlerts(
     const key = `${a.run_id ?? ""}\u0000${a.run ?? ""}`;
     const hit = runs.get(key);
     if (hit) return hit;
-    const row = a.run_id !== undefined ? await findRunById(s.db, project, a.run_id) : await resolveRun(s.db, project, a.run!);
+    const row = await findRunByRef(s, project, a);
     let out: { run_id: string | null; run: string | null };
     if (row) out = { run_id: row.id, run: row.name };
     else if (opts.unknownRun === "keep") out = { run_id: a.run_id ?? null, run: a.run ?? null };
@@ -67,9 +67,8 @@ export async function createAlerts(
       timestamp: a.timestamp ?? null,
     });
   }
-  // The object records each new alert's webhook deliveries in the same write as the alert.
-  const plan = await loadWebhookPlan(s.env.DB, project, resolved.map((a) => a.run_id));
-  return alertsStub(s.env, project).createAlerts(project, resolved, plan);
+  // The object reads the project's webhook targets and records each new alert's deliveries in the same write as the alert.
+  return projectObject(s.env, project).createAlerts(project, resolved);
 }
 
 function sinceMicros(since: string | undefined): number | undefined {
@@ -87,9 +86,9 @@ function sinceMicros(since: string | undefined): number | undefined {
 async function storedFilters(s: Svc, project: string, q: z.output<typeof AlertFilters>): Promise<StoredFilters> {
   const f: StoredFilters = { level: q.level, min_level: q.min_level, since_us: sinceMicros(q.since) };
   if (q.run !== undefined) {
-    const row = await resolveRun(s.db, project, q.run);
+    const row = await findRunByRef(s, project, { run: q.run });
     if (row) f.run_id = row.id;
-    else if (RUN_ID.test(q.run)) f.run_id = q.run;
+    else if (isRunId(q.run)) f.run_id = q.run;
     else f.run_name = q.run;
   }
   return f;
@@ -102,7 +101,7 @@ export async function queryAlerts(s: Svc, project: string, q: z.output<typeof Al
   const since_us = sinceMicros(q.since);
   if (!(await projectExists(s, project))) return emptyPage(q.cursor);
   const filters: AlertQueryFilters = { ...(await storedFilters(s, project, q)), since_us, cursor: q.cursor, limit: q.limit };
-  return alertsStub(s.env, project).queryAlerts(filters);
+  return projectObject(s.env, project).queryAlerts(filters);
 }
 
 /**
@@ -112,7 +111,7 @@ export async function queryAlerts(s: Svc, project: string, q: z.output<typeof Al
  */
 export async function waitForAlerts(s: Svc, project: string, q: z.output<typeof WaitQuery>): Promise<WaitResult> {
   const filters: AlertQueryFilters = { ...(await storedFilters(s, project, q)), cursor: q.cursor, limit: q.limit };
-  return alertsStub(s.env, project).waitForAlerts(filters, Math.round(q.timeout * 1000));
+  return projectObject(s.env, project).waitForAlerts(filters, Math.round(q.timeout * 1000));
 }
 
 /** The empty answer for a project the key may not see, given after the same wait as a missing one. */
@@ -135,11 +134,29 @@ export async function subscribeAlerts(
   bearerProtocol: boolean,
 ): Promise<Response> {
   const sub: SocketSubscription = { project, filters: await storedFilters(s, project, q), cursor: q.cursor ?? (q.since !== undefined ? 0 : null) };
-  const res = await alertsStub(s.env, project).fetch(
+  const res = await projectObject(s.env, project).fetch(
     new Request(`https://project-alerts/ws`, { headers: { upgrade: "websocket", [SUBSCRIPTION_HEADER]: JSON.stringify(sub) } }),
   );
   if (res.status !== 101 || !res.webSocket) return res;
   const headers = new Headers();
   if (bearerProtocol) headers.set("sec-websocket-protocol", "bearer");
   return new Response(null, { status: 101, webSocket: res.webSocket, headers });
+}
+
+/** Counts by level, kept by the object at insert; `runId` absent: the whole project. */
+export async function alertCountsFor(env: Env, project: string, runId?: string): Promise<AlertCounts> {
+  return projectObject(env, project).countByLevel(runId ?? null);
+}
+
+/**
+ * Alert counts by level for every run of a project in one request, for the dashboard's runs
+ * table (instead of one run summary per row from the browser). One call to the project's object
+ * answers for all runs, whatever their number.
+ */
+export async function runAlertCounts(s: Svc, project: string): Promise<Record<string, AlertCounts>> {
+  await requireProject(s, project);
+  const [rows, byRun] = await Promise.all([listRuns(s.db, project), projectObject(s.env, project).countsByRun()]);
+  const out: Record<string, AlertCounts> = {};
+  for (const r of rows) out[r.id] = byRun[r.id] ?? { info: 0, warn: 0, error: 0 };
+  return out;
 }

@@ -1,19 +1,12 @@
 import type { z } from "zod";
-import { isRunId, type AppendLogs, type AppendLogsResult } from "../contract";
+import type { AppendLogs, AppendLogsResult } from "../contract";
 import { parseTimestamp } from "../contract/time";
 import { appendLogRows, type IngestSeen, type NewLogEntry, type StoredEntry } from "../db/logs";
-import { mustCallObject } from "../ingest/hooks";
 import type { RunRow } from "../db/runs";
+import { mustCallObject } from "../ingest/hooks";
 import type { Svc } from "./context";
-import { getRunOr404 } from "./runs";
-
-/**
- * Called with the entries a batch actually stored (not the duplicates) when the project's object
- * must see them (src/ingest/hooks.ts); rules hook in here.
- */
-export type IngestListener = (s: Svc, run: RunRow, stored: StoredEntry[], hooksSeen: number) => Promise<void>;
-const listeners: IngestListener[] = [];
-export const onIngest = (l: IngestListener) => listeners.push(l);
+import { evaluateRulesOnIngest } from "./rules";
+import { getRunOr404, isRunId } from "./run-refs";
 
 function toEntries(body: z.output<typeof AppendLogs>): NewLogEntry[] {
   return body.logs.map((e) => ({
@@ -24,14 +17,20 @@ function toEntries(body: z.output<typeof AppendLogs>): NewLogEntry[] {
   }));
 }
 
-async function notify(s: Svc, run: RunRow, stored: StoredEntry[], seen: IngestSeen) {
-  if (mustCallObject(seen.hooks, { entries: stored, statusBefore: seen.statusBefore })) for (const l of listeners) await l(s, run, stored, seen.hooks);
+/**
+ * What the batch newly stored (not its duplicates) goes through the project's rules and detectors,
+ * when the write transaction says something there can fire (src/ingest/hooks.ts); `run` carries
+ * the status the transaction found.
+ */
+async function afterStore(s: Svc, run: RunRow, stored: StoredEntry[], seen: IngestSeen) {
+  if (mustCallObject(seen.hooks, { entries: stored, statusBefore: seen.statusBefore }))
+    await evaluateRulesOnIngest(s, seen.statusBefore ? { ...run, status: seen.statusBefore } : run, stored, seen.hooks);
 }
 
 /** Appends a batch to a run already looked up. */
 export async function appendLogs(s: Svc, run: RunRow, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult> {
   const { stored, duplicates, lastStep, seen } = await appendLogRows(s.env.DB, { id: run.id, project: run.project, lastStep: run.lastStep }, toEntries(body), s.nowUs);
-  await notify(s, seen.statusBefore ? { ...run, status: seen.statusBefore } : run, stored, seen);
+  await afterStore(s, run, stored, seen);
   return { run_id: run.id, accepted: stored.length, duplicates, last_step: lastStep };
 }
 
@@ -54,6 +53,6 @@ export async function appendLogsToRunId(s: Svc, project: string, id: string, bod
   if (!isRunId(id) || entries.some((e) => e.step === null)) return null;
   const r = await appendLogRows(s.env.DB, { id, project }, entries, s.nowUs);
   if (!r.before) return null;
-  await notify(s, r.before, r.stored, r.seen);
+  await afterStore(s, r.before, r.stored, r.seen);
   return { run_id: id, accepted: r.stored.length, duplicates: r.duplicates, last_step: r.lastStep };
 }

@@ -4,7 +4,7 @@ import { countLogsBetween, logRowsBetween, metricNamesOf, rawPoints, rollupBucke
 import type { RunRow } from "../db/runs";
 import { downsampleBuckets, downsamplePoints, pickWidth, RAW_BUCKET_LIMIT } from "../metrics/downsample";
 import { parseTimestamp } from "../contract/time";
-import { getRunOr404 } from "./runs";
+import { getRunOr404 } from "./run-refs";
 import type { Svc } from "./context";
 
 type Range = { lo: number; hi: number };

@@ -1,8 +1,8 @@
 import type { ProjectSummary } from "../contract";
 import { listRuns, toRun } from "../db/runs";
-import { alertCountsFor } from "./alerts-bridge";
+import { alertCountsFor } from "./alerts";
 import type { Svc } from "./context";
-import { requireProject } from "./runs";
+import { requireProject } from "./run-refs";
 
 export async function projectSummary(s: Svc, project: string): Promise<ProjectSummary> {
   await requireProject(s, project);

@@ -6,7 +6,7 @@ import { ensureProject, findProject, getProjectSettings, setProjectSettings } fr
 import type { RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { applyPatch, settingsFrom } from "../rules/settings";
-import { alertsStub } from "./alerts-bridge";
+import { projectObject } from "./alerts";
 import type { Svc } from "./context";
 
 // A project's alert rules and detector settings, shared by the REST routes and MCP. Rules live in
@@ -23,7 +23,7 @@ const ruleNotFound = (project: string, id: string) => new ApiError("not_found", 
 export async function addRule(s: Svc, project: string, input: z.output<typeof CreateRule>): Promise<{ rule: Rule; created: boolean }> {
   await ensureProject(s.db, project);
   const id = input.id ?? newRuleId();
-  const res = await alertsStub(s.env, project).putRule(project, {
+  const res = await projectObject(s.env, project).putRule(project, {
     id,
     metric: input.metric,
     condition: input.condition,
@@ -43,17 +43,17 @@ export async function addRule(s: Svc, project: string, input: z.output<typeof Cr
 /** Oldest first. A project that does not exist has none. */
 export async function listRules(s: Svc, project: string): Promise<Rule[]> {
   if (!(await findProject(s.db, project))) return [];
-  return alertsStub(s.env, project).listRules();
+  return projectObject(s.env, project).listRules();
 }
 
 export async function getRuleOr404(s: Svc, project: string, id: string): Promise<Rule> {
-  const rule = (await findProject(s.db, project)) ? await alertsStub(s.env, project).getRule(id) : null;
+  const rule = (await findProject(s.db, project)) ? await projectObject(s.env, project).getRule(id) : null;
   if (!rule) throw ruleNotFound(project, id);
   return rule;
 }
 
 export async function removeRule(s: Svc, project: string, id: string): Promise<{ deleted: true; id: string }> {
-  const removed = (await findProject(s.db, project)) ? await alertsStub(s.env, project).removeRule(project, id) : false;
+  const removed = (await findProject(s.db, project)) ? await projectObject(s.env, project).removeRule(project, id) : false;
   if (!removed) throw ruleNotFound(project, id);
   return { deleted: true, id };
 }
@@ -69,26 +69,26 @@ export async function patchProjectSettings(s: Svc, project: string, patch: z.out
   const stored = await getProjectSettings(s.db, project);
   const next = applyPatch(settingsFrom(stored, s.env), patch);
   await setProjectSettings(s.db, project, { ...stored, ...next });
-  await alertsStub(s.env, project).configureRules(project, next);
+  await projectObject(s.env, project).configureRules(project, next);
   return next;
 }
 
 /**
- * The run-start listener: a run is watched from its creation (or resumption), so a script that
- * dies before its first log entry is reported as stale too. Never fails the run's creation.
+ * Called for each run created or resumed: a run is watched from then on, so a script that dies
+ * before its first log entry is reported as stale too. Never fails the run's creation.
  */
 export async function watchStartedRun(s: Svc, run: RunRow): Promise<void> {
   await evaluateRulesOnIngest(s, run, []);
 }
 
 /**
- * The ingest listener: hands the entries a batch stored to the project's object, which evaluates
+ * Called by every log write: hands the entries a batch stored to the project's object, which evaluates
  * rules and detectors and stores their alerts in the same call. The entries are already stored, so
  * a failure here is logged rather than failing the request (a retry would find them duplicates).
  */
 export async function evaluateRulesOnIngest(s: Svc, run: RunRow, stored: StoredEntry[], hooksSeen?: number): Promise<void> {
   try {
-    await alertsStub(s.env, run.project).evaluate(
+    await projectObject(s.env, run.project).evaluate(
       run.project,
       { id: run.id, name: run.name, status: run.status },
       stored.map((e) => ({ step: e.step, metrics: e.metrics })),

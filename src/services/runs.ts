@@ -1,34 +1,16 @@
 import { z } from "zod";
-import { CreateRun, FinishRun, ListRunsQuery, isRunId, type CreatedRun, type Run, type RunSummary } from "../contract";
+import { CreateRun, FinishRun, ListRunsQuery, type CreatedRun, type Run, type RunSummary } from "../contract";
 import { formatTimestamp } from "../contract/time";
 import { metricNamesOf, runWithMetricNames } from "../db/metrics";
-import { findProject } from "../db/projects";
-import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, resolveRun, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
+import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
-import { alertCountsFor, deleteRunAlerts, renameRunAlerts } from "./alerts-bridge";
+import { alertCountsFor, projectObject } from "./alerts";
 import type { Svc } from "./context";
 import { ensureProjectOnce } from "./known-projects";
-
-export const runNotFound = (project: string, ref: string) => new ApiError("not_found", `Run '${ref}' not found in project '${project}'`);
-
-export async function requireProject(s: Svc, project: string) {
-  const row = await findProject(s.db, project);
-  if (!row) throw new ApiError("not_found", `Project '${project}' not found`);
-  return row;
-}
-
-export async function getRunOr404(s: Svc, project: string, ref: string): Promise<RunRow> {
-  const row = await resolveRun(s.db, project, ref);
-  if (!row) throw runNotFound(project, ref);
-  return row;
-}
-
-/** Called with each run created or resumed (the stale detector starts watching it here). */
-export type RunStartListener = (s: Svc, run: RunRow) => Promise<void>;
-const runStartListeners: RunStartListener[] = [];
-export const onRunStart = (l: RunStartListener) => runStartListeners.push(l);
+import { getRunOr404, isRunId, requireProject } from "./run-refs";
+import { watchStartedRun } from "./rules";
 
 /**
  * Creates a run, or resumes one (`allow`: the newest run with the name, if any; `must`: that run
@@ -51,7 +33,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
       const patch: Partial<RunRow> = { updatedAt: formatTimestamp(s.nowUs), status: "running", finishedAt: null };
       if (input.config) patch.config = { ...existing.config, ...input.config };
       const row = (await updateRun(s.db, existing.id, patch)) ?? existing;
-      for (const l of runStartListeners) await l(s, row);
+      await watchStartedRun(s, row);
       return { ...toRun(row), resumed: true };
     }
     if (input.resume === "must") throw new ApiError("not_found", `Run '${input.name}' does not exist in project '${project}'`);
@@ -76,7 +58,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     webhookUrl: input.webhook_url ?? null,
     webhookMinLevel: input.webhook_min_level ?? null,
   });
-  for (const l of runStartListeners) await l(s, row);
+  await watchStartedRun(s, row);
   return { ...toRun(row), resumed: false };
 }
 
@@ -117,7 +99,7 @@ export async function renameRun(s: Svc, project: string, ref: string, name: stri
   const row = await getRunOr404(s, project, ref);
   const updated = await updateRun(s.db, row.id, { name, updatedAt: formatTimestamp(s.nowUs) });
   // Alerts carry their run's name (Trackio's shape), so the project's object renames them too.
-  await renameRunAlerts(s.env, project, row.id, name);
+  await projectObject(s.env, project).renameRunAlerts(row.id, name);
   return toRun(updated ?? row);
 }
 
@@ -132,7 +114,7 @@ export async function finishRun(s: Svc, project: string, ref: string, body: z.ou
 export async function deleteRun(s: Svc, project: string, ref: string): Promise<{ deleted: true; id: string }> {
   const row = await getRunOr404(s, project, ref);
   await deleteRunRows(s.db, row.id);
-  await deleteRunAlerts(s.env, project, row.id);
+  await projectObject(s.env, project).deleteRunAlerts(row.id);
   return { deleted: true, id: row.id };
 }
 

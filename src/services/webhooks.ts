@@ -1,10 +1,11 @@
 import type { z } from "zod";
 import type { CreatedWebhook, CreateWebhook, DeliveryQuery, RotatedSecret, Webhook, WebhookDelivery } from "../contract";
 import { nowTimestamp } from "../contract/time";
-import { ensureProject, findProject } from "../db/projects";
+import { ensureProject } from "../db/projects";
 import { deleteWebhook, insertWebhook, listDeliveries, listWebhooks, setWebhookSecret, type DeliveryRow, type WebhookRow } from "../db/webhooks";
 import { ApiError, badRequest } from "../errors";
 import type { Svc } from "./context";
+import { requireProject } from "./run-refs";
 import { newSecret } from "../webhooks/sign";
 import { checkWebhookUrl, detectKind, loopbackAllowed, redactUrl } from "../webhooks/targets";
 
@@ -84,6 +85,6 @@ export async function rotateSecret(s: Svc, project: string, id: string): Promise
 }
 
 export async function projectDeliveries(s: Svc, project: string, q: z.output<typeof DeliveryQuery>): Promise<WebhookDelivery[]> {
-  if (!(await findProject(s.db, project))) throw new ApiError("not_found", `Project '${project}' not found`);
+  await requireProject(s, project);
   return (await listDeliveries(s.db, project, q)).map(toDelivery);
 }

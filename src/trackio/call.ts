@@ -1,4 +1,4 @@
-import { badRequest } from "./errors";
+import { trackioBadRequest } from "./errors";
 
 /** A call's arguments as Trackio's server reads them from the request body. */
 export type Call = { args: unknown[]; kwargs: Record<string, unknown> };
@@ -64,7 +64,7 @@ export function bindCall(sig: Signature, call: Call): Record<string, unknown> {
   }
   // Checked in the server's order so the first missing one is named, as Trackio names it.
   for (const name of sig.params) {
-    if (sig.required.includes(name) && !Object.hasOwn(bound, name)) throw badRequest(`Missing required parameter: ${name}`);
+    if (sig.required.includes(name) && !Object.hasOwn(bound, name)) throw trackioBadRequest(`Missing required parameter: ${name}`);
   }
   return bound;
 }

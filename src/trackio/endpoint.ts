@@ -3,7 +3,7 @@ import type { Principal } from "../auth/principal";
 import { ProjectName } from "../contract";
 import type { Svc } from "../services/context";
 import type { Signature } from "./call";
-import { badRequest } from "./errors";
+import { trackioBadRequest } from "./errors";
 
 /** What a handler gets besides its arguments: the services and the authenticated caller. */
 export type Ctx = { s: Svc; caller: Principal | null };
@@ -40,7 +40,7 @@ function parseArgs<S extends z.ZodType>(schema: S, bound: Record<string, unknown
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const path = issue?.path.map(String).join(".");
-  throw badRequest(`Invalid ${path || "arguments"}: ${issue?.message ?? "malformed"}`);
+  throw trackioBadRequest(`Invalid ${path || "arguments"}: ${issue?.message ?? "malformed"}`);
 }
 
 /**

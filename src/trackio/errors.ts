@@ -26,7 +26,8 @@ export const MEDIA_NOT_STORED =
   "Trackflare does not store media files yet (images, video, audio, 3D objects, HTML). Log scalars, tables, histograms and markdown, which are stored inline with the metrics.";
 
 export const unknownApi = (name: string) => new TrackioError(404, `Unknown API: ${name}`);
-export const badRequest = (message: string) => new TrackioError(400, message);
+/** A 400 in Trackio's shape, for a call Trackio itself would refuse; the services' `badRequest` (src/errors.ts) is the `/v1` one. */
+export const trackioBadRequest = (message: string) => new TrackioError(400, message);
 
 export function toTrackioError(err: unknown): TrackioError | null {
   if (err instanceof TrackioError) return err;

@@ -3,10 +3,9 @@ import { canSeeProject } from "../auth/principal";
 import { findNewestRunByName, findRunById, updateRun, type RunRow } from "../db/runs";
 import { findRunAnywhere } from "../db/trackio";
 import { formatTimestamp, type RunConfig } from "../contract";
+import { isRunId } from "../services/run-refs";
 import { createOrResumeRun } from "../services/runs";
 import type { Ctx } from "./endpoint";
-
-const RUN_ID = /^[0-9a-f]{32}$/;
 
 /**
  * Trackio's run ids are the client's uuid4 hex, unique per project file; here ids are 32 hex
@@ -38,7 +37,7 @@ export const forgetRunId = (project: string, clientId: string) => knownRunIds.de
 
 /** The run id the client's `run_id` (or, without one, its run name) stands for in `project`, and the run if it exists. */
 export async function mapRunId(ctx: Ctx, project: string, clientId: string): Promise<{ id: string; row: RunRow | undefined }> {
-  if (RUN_ID.test(clientId)) {
+  if (isRunId(clientId)) {
     const row = await findRunAnywhere(ctx.s.db, clientId);
     if (!row || row.project === project) return { id: clientId, row };
   }

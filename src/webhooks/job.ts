@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { AlertLevel, WebhookKind } from "../contract";
 
-/** Queue names from wrangler.toml; one `queue` handler serves both and branches on `batch.queue`. */
-export const WEBHOOK_QUEUE_NAME = "trackflare-webhooks";
+/**
+ * The dead-letter queue's name in wrangler.toml: one `queue` handler serves it and the deliveries
+ * queue (`trackflare-webhooks`), and branches on `batch.queue`.
+ */
 export const DEAD_LETTER_QUEUE_NAME = "trackflare-webhooks-dlq";
 
 /** The alert fields a payload is built from (Trackio's webhook arguments plus ids). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getRunOr404 } from "../../services/runs";
+import { getRunOr404 } from "../../services/run-refs";
 import { getLogs as trackioGetLogs } from "../../trackio/endpoints/metrics";
 import { getSystemLogs as trackioGetSystemLogs } from "../../trackio/endpoints/system";
 import { projectArg, runArgs } from "../args";

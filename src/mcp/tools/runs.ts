@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AlertCounts, IsoTimestamp, MAX_POINTS_LIMIT, MetricName, MetricQuery, RunStatus, SnapshotQuery, Step } from "../../contract";
 import { metricNames, metricValues, snapshot } from "../../services/metrics";
-import { getRunOr404, runSummary } from "../../services/runs";
+import { getRunOr404 } from "../../services/run-refs";
+import { runSummary } from "../../services/runs";
 import { getMetricValues as trackioMetricValues, getSnapshot as trackioSnapshot } from "../../trackio/endpoints/metrics";
 import { parseOrThrow } from "../../validate";
 import { projectArg, runArgs } from "../args";

@@ -3,7 +3,7 @@ import { parseTimestamp, type MetricPoint } from "../../contract";
 import type { RunRow } from "../../db/runs";
 import { seriesOf, snapshot } from "../../services/metrics";
 import { endpoint, OptInt, OptString, OptWindow, Project, type Ctx } from "../endpoint";
-import { badRequest } from "../errors";
+import { trackioBadRequest } from "../errors";
 import { runForRead } from "../identity";
 import { readRows } from "../rows";
 import { byTimestamp, isScalarValue, wireMetrics, wireValue } from "../values";
@@ -24,7 +24,7 @@ function selection(run: RunRow, w: Where) {
   const all = { around: 0, window: Math.max(run.lastStep ?? 0, 0) };
   if (w.at_time == null) return { ...all, time: null };
   const us = parseTimestamp(w.at_time);
-  if (us === null) throw badRequest("Invalid at_time: must be an ISO-8601 timestamp such as 2026-11-28T16:57:00.911818+00:00");
+  if (us === null) throw trackioBadRequest("Invalid at_time: must be an ISO-8601 timestamp such as 2026-11-28T16:57:00.911818+00:00");
   return { ...all, time: { lo: us - window * 1_000_000, hi: us + window * 1_000_000 } };
 }
 

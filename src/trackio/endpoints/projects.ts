@@ -3,7 +3,7 @@ import { ApiError } from "../../errors";
 import { listProjects, findProject } from "../../db/projects";
 import { projectHasSystemMetrics } from "../../db/system-metrics";
 import { projectHasNumericMetrics } from "../../db/trackio";
-import { alertCountsFor } from "../../services/alerts-bridge";
+import { alertCountsFor } from "../../services/alerts";
 import { projectSummary } from "../../services/projects";
 import { listProjectRuns } from "../../services/runs";
 import { endpoint, Project, type Ctx } from "../endpoint";

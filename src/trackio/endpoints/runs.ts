@@ -3,7 +3,7 @@ import { deleteRun, renameRun, runSummary } from "../../services/runs";
 import { metricNames } from "../../services/metrics";
 import { endpoint, OptString, Project } from "../endpoint";
 import { requireWriter } from "../auth";
-import { badRequest } from "../errors";
+import { trackioBadRequest } from "../errors";
 import { runForRead } from "../identity";
 import { wireMetrics } from "../values";
 
@@ -76,9 +76,9 @@ export const renameRunEndpoint = endpoint({
   run: async (ctx, a) => {
     const name = a.new_name.trim();
     requireWriter(ctx.caller, [a.project], MUTATE_DENIED);
-    if (!name) throw badRequest("New run name cannot be empty");
+    if (!name) throw trackioBadRequest("New run name cannot be empty");
     const row = await runForRead(ctx, a.project, a.old_name, a.run_id);
-    if (!row) throw badRequest(`Run '${a.old_name}' does not exist in project '${a.project}'`);
+    if (!row) throw trackioBadRequest(`Run '${a.old_name}' does not exist in project '${a.project}'`);
     await renameRun(ctx.s, a.project, row.id, name);
     return true;
   },

@@ -6,7 +6,7 @@ import { createAlerts } from "../../services/alerts";
 import { appendLogs, appendLogsToRunId } from "../../services/logs";
 import { requireWriter } from "../auth";
 import { endpoint, Project, type Ctx } from "../endpoint";
-import { MEDIA_NOT_STORED, badRequest } from "../errors";
+import { MEDIA_NOT_STORED, trackioBadRequest } from "../errors";
 import { forgetRunId, knownRunId, mapRunId, rememberRunId, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
@@ -166,6 +166,6 @@ export const bulkUploadMedia = endpoint({
   access: "write",
   args: z.object({}),
   run: async () => {
-    throw badRequest(MEDIA_NOT_STORED);
+    throw trackioBadRequest(MEDIA_NOT_STORED);
   },
 });
