@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark in turn (each starts its own wrangler dev), then one JSON
+// `npm run bench`: every benchmark in turn (each starts its own local server), then one JSON
 // object that merges their last lines.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
