@@ -33,7 +33,7 @@ const LIMIT_KEYS = new Set(["minItems", "maxItems", "minimum", "maximum", "minLe
 type ZodDef = { type: string; checks?: { _zod: { def: { check: string } } }[]; [k: string]: unknown };
 
 /** Whether any schema under `s` carries a refinement the JSON Schema cannot show. */
-function hasCustomCheck(s: unknown, seen = new Set<unknown>()): boolean {
+export function hasCustomCheck(s: unknown, seen = new Set<unknown>()): boolean {
   if (!s || typeof s !== "object" || seen.has(s)) return false;
   seen.add(s);
   const def = (s as { _zod?: { def?: ZodDef } })._zod?.def;
@@ -45,11 +45,20 @@ function hasCustomCheck(s: unknown, seen = new Set<unknown>()): boolean {
   return children.some((c) => hasCustomCheck(c, seen));
 }
 
-/** The limits of `schema`, or null when its structure is not the one this check was written for. */
-export function limitsOf(schema: z.ZodType): Limits | null {
+/**
+ * A schema's input JSON Schema when its shape (limits and patterns as `#`) is `expected` and it has
+ * no refinement; null otherwise, and a hand-written check for it must then stay off.
+ */
+export function jsonSchemaIfShaped(schema: z.ZodType, expected: string): Record<string, any> | null {
   const js = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, any>;
   const shape = JSON.stringify(js, (k, v) => (LIMIT_KEYS.has(k) ? "#" : v));
-  if (shape !== EXPECTED_SHAPE || hasCustomCheck(schema)) return null;
+  return shape === expected && !hasCustomCheck(schema) ? js : null;
+}
+
+/** The limits of `schema`, or null when its structure is not the one this check was written for. */
+export function limitsOf(schema: z.ZodType): Limits | null {
+  const js = jsonSchemaIfShaped(schema, EXPECTED_SHAPE);
+  if (!js) return null;
   const logs = js.properties.logs;
   const p = logs.items.properties;
   const step = p.step.anyOf[0];
@@ -71,19 +80,29 @@ const LIMITS = limitsOf(AppendLogs);
 /** Whether the fast path is on (false: the contract's schema changed shape; every body goes to zod). */
 export const fastPathEnabled = () => LIMITS !== null;
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function entryOk(e: unknown, l: Limits): boolean {
-  if (!isPlainObject(e)) return false;
-  const step = e.step;
-  if (step !== undefined && step !== null && !(Number.isSafeInteger(step) && (step as number) >= l.stepMin && (step as number) <= l.stepMax)) return false;
-  const metrics = e.metrics;
+/** A step that is absent, null or an integer in range. */
+export const stepOk = (step: unknown, l: { stepMin: number; stepMax: number }) =>
+  step === undefined || step === null || (Number.isSafeInteger(step) && (step as number) >= l.stepMin && (step as number) <= l.stepMax);
+
+/** Metrics of the hot shape: names within their limits, values numbers or the wire's non-finite strings. */
+export function metricsOk(metrics: unknown, l: { nameMin: number; nameMax: number }): boolean {
   if (!isPlainObject(metrics)) return false;
   for (const name in metrics) {
     if (name.length < l.nameMin || name.length > l.nameMax || name === "__proto__") return false;
     const v = metrics[name];
     if (typeof v !== "number" && !isNonFinite(v)) return false;
   }
+  return true;
+}
+
+/** A string within [min, max] characters; `orNull` also takes null (and absent). */
+export const stringOk = (v: unknown, min: number, max: number, orNull = false) =>
+  v === undefined || (orNull && v === null) || (typeof v === "string" && v.length >= min && v.length <= max);
+
+function entryOk(e: unknown, l: Limits): boolean {
+  if (!isPlainObject(e) || !stepOk(e.step, l) || !metricsOk(e.metrics, l)) return false;
   const id = e.log_id;
   if (id !== undefined && !(typeof id === "string" && id.length >= l.idMin && id.length <= l.idMax)) return false;
   const ts = e.timestamp;

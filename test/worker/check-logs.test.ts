@@ -3,21 +3,13 @@ import { z } from "zod";
 import { AppendLogs, LogEntry } from "../../src/contract/logs";
 import { fastPathEnabled, fastValidLogs, limitsOf } from "../../src/ingest/check-logs";
 import { createRun, logEntries, uniqueProject } from "../helpers/api";
+import { prng } from "../helpers/prng";
 
 // The hand-written log-body check against the zod schema it stands in for: on fuzzed bodies it
 // never accepts what zod refuses, and on bodies of the SDKs' shape (the hot path) it gives
 // exactly zod's verdict, limits included.
 
-// mulberry32: a seeded PRNG in 32-bit integer arithmetic (an LCG in doubles loses its low bits).
-let seed = 0xc0ffee;
-function rand() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-const int = (n: number) => Math.floor(rand() * n);
+const { rand, int, pick } = prng(0xc0ffee);
 
 const L = limitsOf(AppendLogs)!;
 const str = (n: number) => "m".repeat(n);
@@ -98,7 +90,7 @@ describe("hand-written log-body check", () => {
     expect(L).toMatchObject({ minEntries: 1, nameMin: 1, idMin: 1, stepMin: 0 });
   });
 
-  it("never accepts a fuzzed body that zod refuses", ({ expect }) => {
+  it("never accepts a fuzzed body that zod refuses", { timeout: 60_000 }, ({ expect }) => {
     let accepted = 0;
     let refusedByZod = 0;
     for (let i = 0; i < 2000; i++) {
@@ -115,7 +107,7 @@ describe("hand-written log-body check", () => {
     expect(refusedByZod).toBeGreaterThan(400);
   });
 
-  it("gives exactly zod's verdict on bodies of the SDKs' shape, limits included", ({ expect }) => {
+  it("gives exactly zod's verdict on bodies of the SDKs' shape, limits included", { timeout: 60_000 }, ({ expect }) => {
     let valid = 0;
     for (let i = 0; i < 2000; i++) {
       const b = hotBody();

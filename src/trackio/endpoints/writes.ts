@@ -5,6 +5,7 @@ import { insertSystemRows } from "../../db/system-metrics";
 import { createAlerts } from "../../services/alerts";
 import { appendLogs, appendLogsToRunId } from "../../services/logs";
 import { requireWriter } from "../auth";
+import { bulkLogChecker } from "../check-bulk-log";
 import { endpoint, Project, type Ctx } from "../endpoint";
 import { MEDIA_NOT_STORED, trackioBadRequest } from "../errors";
 import { forgetRunId, knownRunId, mapRunId, rememberRunId, runForWrite } from "../identity";
@@ -35,6 +36,10 @@ const ALERTS_PER_CALL = 1000;
 const MAX_ENTRIES = 100_000;
 const batch = <T extends z.ZodType>(entry: T, name: string) =>
   z.array(entry, { error: `${name} must be a list` }).max(MAX_ENTRIES, `${name} may hold at most ${MAX_ENTRIES} entries`);
+
+/** `bulk_log`'s bound arguments (src/trackio/check-bulk-log.ts reads its limits). */
+export const BulkLogArgs = z.object({ logs: batch(LogEntry, "logs") });
+export const BULK_LOG_CHECK = bulkLogChecker(BulkLogArgs, Project);
 
 /** Entries grouped by (project, run, run_id) in order of first appearance, as Trackio's server groups them. */
 function groupByRun<T extends { project: string; run: string; run_id?: string | null }>(entries: T[]) {
@@ -79,7 +84,8 @@ export const bulkLog = endpoint({
   params: ["logs", "hf_token"],
   required: ["logs"],
   access: "write",
-  args: z.object({ logs: batch(LogEntry, "logs") }),
+  args: BulkLogArgs,
+  fast: BULK_LOG_CHECK.check,
   run: (ctx, a) => storeLogs(ctx, a.logs),
 });
 
