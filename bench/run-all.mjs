@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const results = {};
-for (const name of ["round-trips", "requests", "ingest", "alerts", "sdk"]) {
+for (const name of ["round-trips", "requests", "ingest", "alerts", "sdk", "python"]) {
   console.error(`\n== bench:${name} ==`);
   const r = spawnSync(process.execPath, [path.join(here, `${name}.mjs`)], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   const last = r.stdout.trim().split("\n").pop() ?? "";

@@ -10,6 +10,7 @@ import { onError, onNotFound } from "./errors";
 import { mcp } from "./mcp/route";
 import { alertCounts } from "./routes/alert-counts";
 import { alerts } from "./routes/alerts";
+import { compare } from "./routes/compare";
 import { keys } from "./routes/keys";
 import { projects } from "./routes/projects";
 import { rules } from "./routes/rules";
@@ -32,6 +33,7 @@ const v1 = createRouter()
   .route("/projects/:project", runs)
   .route("/projects/:project/alerts", alerts)
   .route("/projects/:project/alert-counts", alertCounts)
+  .route("/projects/:project/compare", compare)
   .route("/projects/:project/webhooks", webhooks)
   .route("/projects/:project/rules", rules)
   .route("/projects/:project/settings", settings);

@@ -15,3 +15,4 @@ export * from "./alerts";
 export * from "./webhooks";
 export * from "./rules";
 export * from "./time";
+export * from "./compare";

@@ -29,3 +29,20 @@ export const AppendLogsResult = z.object({
   last_step: z.number().int().nullable(),
 });
 export type AppendLogsResult = z.infer<typeof AppendLogsResult>;
+
+/** A system-metrics entry (GPU, CPU, memory…): no step, the client's time (the server's when absent). */
+export const SystemEntry = z.object({
+  metrics: Metrics,
+  timestamp: IsoTimestamp.optional(),
+  /** Idempotency key: an entry whose log_id is already stored for the run is skipped. */
+  log_id: z.string().min(1).max(128).optional(),
+});
+export type SystemEntry = z.input<typeof SystemEntry>;
+
+export const AppendSystemMetrics = z.object({
+  logs: z.array(SystemEntry).min(1, "logs must hold at least one entry").max(MAX_LOG_ENTRIES, `logs may hold at most ${MAX_LOG_ENTRIES} entries`),
+});
+export type AppendSystemMetrics = z.input<typeof AppendSystemMetrics>;
+
+export const AppendSystemResult = z.object({ run_id: z.string(), received: z.number().int() });
+export type AppendSystemResult = z.infer<typeof AppendSystemResult>;

@@ -1,8 +1,9 @@
-import { CreateRun, FinishRun, ListRunsQuery, MetricQuery, ProjectName, RenameRun, SeriesQuery, SnapshotQuery } from "../contract";
+import { AppendSystemMetrics, CreateRun, FinishRun, ListRunsQuery, MetricQuery, ProjectName, RenameRun, SeriesQuery, SnapshotQuery } from "../contract";
 import { projectAccess } from "../auth/middleware";
 import { createRouter } from "../env";
 import { svc } from "../services/context";
 import { appendLogsTo } from "../services/logs";
+import { appendSystemMetrics } from "../services/system-metrics";
 import { metricNames, metricValues, series, snapshot } from "../services/metrics";
 import { createOrResumeRun, deleteRun, finishRun, listProjectRuns, renameRun, runSummary } from "../services/runs";
 import { parseOrThrow, valid, validLogs } from "../validate";
@@ -32,6 +33,8 @@ export const runs = createRouter()
   .delete("/runs/:run", write, async (c) => c.json(await deleteRun(svc(c.env), c.req.param("project")!, c.req.param("run"))))
   .post("/runs/:run/logs", write, validLogs, async (c) =>
     c.json(await appendLogsTo(svc(c.env), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
+  .post("/runs/:run/system", write, valid("json", AppendSystemMetrics), async (c) =>
+    c.json(await appendSystemMetrics(svc(c.env), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
   .get("/runs/:run/metrics", read, async (c) => c.json(await metricNames(svc(c.env), c.req.param("project")!, c.req.param("run"))))
   // Metric names may contain '/', so the rest of the path is the name.
   .get("/runs/:run/metrics/:metric{.+}", read, valid("query", MetricQuery), async (c) =>

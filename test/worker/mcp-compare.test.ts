@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { differingKeys, finalAndBest, guessMode } from "../../src/mcp/compare";
+import { differingKeys, finalAndBest, guessMode } from "../../src/metrics/compare";
 
 const pt = (step: number, value: unknown) => ({ step, timestamp: `t${step}`, value: value as number });
 

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { IsoTimestamp, LooseAlertLevel, MAX_LOG_ENTRIES, Metrics, Step, CreateAlert, formatTimestamp, parseTimestamp } from "../../contract";
+import { IsoTimestamp, LooseAlertLevel, MAX_LOG_ENTRIES, Metrics, Step, CreateAlert } from "../../contract";
 import { findNewestRunByName } from "../../db/runs";
 import { insertSystemRows } from "../../db/system-metrics";
 import { createAlerts } from "../../services/alerts";
 import { appendLogs, appendLogsToRunId } from "../../services/logs";
+import { systemRows } from "../../services/system-metrics";
 import { requireWriter } from "../auth";
 import { bulkLogChecker } from "../check-bulk-log";
 import { endpoint, Project, type Ctx } from "../endpoint";
@@ -107,12 +108,7 @@ export const bulkLogSystem = endpoint({
     requireWriter(ctx.caller, projectsOf(a.logs));
     for (const g of groupByRun(a.logs)) {
       const run = await runForWrite(ctx, g.project, g.run, g.clientId, null);
-      // System rows keep the client's time (the server's when absent), as Trackio stores them.
-      const rows = g.entries.map((e) => {
-        const us = e.timestamp ? parseTimestamp(e.timestamp)! : ctx.s.nowUs;
-        return { log_id: e.log_id ?? null, ts: formatTimestamp(us), us, metrics: e.metrics };
-      });
-      await insertSystemRows(ctx.s.env.DB, g.project, run.id, rows);
+      await insertSystemRows(ctx.s.env.DB, g.project, run.id, systemRows(g.entries, ctx.s.nowUs));
     }
     return null;
   },
