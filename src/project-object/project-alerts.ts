@@ -92,7 +92,8 @@ export class ProjectAlerts extends DurableObject<Env> {
 
   async putRule(project: string, rule: Omit<Rule, "created_at">): Promise<PutRuleResult> {
     const res = this.rules.put(project, rule);
-    if (res.outcome === "created") await this.hooks.publish(project);
+    // A retry ("exists") publishes too: the first attempt may have stored the rule and then failed to publish.
+    if (res.outcome === "created" || res.outcome === "exists") await this.hooks.publish(project);
     return res;
   }
 
