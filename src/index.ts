@@ -12,6 +12,7 @@ import { alertCounts } from "./routes/alert-counts";
 import { alerts } from "./routes/alerts";
 import { compare } from "./routes/compare";
 import { keys } from "./routes/keys";
+import { media } from "./routes/media";
 import { projects } from "./routes/projects";
 import { rules } from "./routes/rules";
 import { withRoundTripCounts } from "./round-trips/count";
@@ -27,6 +28,8 @@ export { ProjectAlerts } from "./project-object/project-alerts";
 
 const v1 = createRouter()
   .use(requireAuth)
+  // Before the body limit: media uploads read their own, larger one.
+  .route("/projects/:project", media)
   .use(limitBody(MAX_BODY_BYTES))
   .route("/keys", keys)
   .route("/projects", projects)

@@ -1,8 +1,12 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { isolatedWranglerConfig } from "./setup/isolated-wrangler-config.ts";
+import { dropToolNoise } from "./setup/quiet-output.ts";
 
 const root = path.join(import.meta.dirname, "..");
+dropToolNoise(process.stderr);
+dropToolNoise(process.stdout);
 
 // Two projects: `worker` runs in workerd with real local D1, Durable Objects and Queues;
 // `e2e` runs in Node against `wrangler dev` (SDK, CLI, WebSocket, MCP, webhooks, browser).
@@ -10,12 +14,14 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(root, "migrations"));
   return {
     test: {
+      // What a test prints (expected warnings of the code under test) is shown when it fails.
+      silent: "passed-only",
       projects: [
         {
           plugins: [
             cloudflareTest({
               main: path.join(root, "src/index.ts"),
-              wrangler: { configPath: path.join(root, "wrangler.toml") },
+              wrangler: { configPath: isolatedWranglerConfig(root) },
               miniflare: {
                 bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ALLOW_LOOPBACK_WEBHOOKS: "true" },
               },

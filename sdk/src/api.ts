@@ -1,4 +1,4 @@
-import type { Alert, MetricValues, ProjectInfo, Run as RunRecord, RunStatus, RunSummary, WaitResult } from "../../src/contract";
+import type { Alert, MediaItem, MetricValues, ProjectInfo, Run as RunRecord, RunStatus, RunSummary, WaitResult } from "../../src/contract";
 import { Client, type ClientOptions } from "./client";
 import type { AlertFilter, AlertWatch, WatchHandlers } from "./resources/alerts";
 import type { MetricRange } from "./resources/metrics";
@@ -31,7 +31,7 @@ export class ApiRun {
     this.log_count = record.log_count;
   }
 
-  /** This run's alerts, newest first. */
+  /** Every alert of this run, newest first (or the newest `limit`). */
   alerts(filter: Omit<AlertFilter, "run"> & { limit?: number } = {}): Promise<Alert[]> {
     return this.api.alerts(this.project, { ...filter, run: this.id });
   }
@@ -46,7 +46,7 @@ export class ApiRun {
   }
 
   toString() {
-    return `<Run ${this.name} in project ${this.project}>`;
+    return `<Run ${this.name} (${this.id.slice(0, 8)}) in project ${this.project}>`;
   }
 }
 
@@ -80,9 +80,22 @@ export class Api {
     return this.client.metrics.values(project, run, name, range);
   }
 
-  /** Matching alerts, newest first (up to `limit`, default 100). */
-  async alerts(project: string, filter: AlertFilter & { limit?: number } = {}): Promise<Alert[]> {
-    return (await this.client.alerts.list(project, filter)).alerts;
+  /** A run's stored media files (optionally of one metric and/or step), each with its reference. */
+  async media(project: string, run: string, f: { name?: string; step?: number } = {}): Promise<MediaItem[]> {
+    return (await this.client.media.list(project, run, f)).media;
+  }
+
+  /** The bytes of a logged media value (`{file_path}` of an image, audio or video reference). */
+  mediaFile(project: string, ref: { file_path: string }): Promise<{ bytes: Uint8Array; contentType: string }> {
+    return this.client.media.download(project, ref.file_path);
+  }
+
+  /**
+   * Every matching alert, newest first, however many pages that takes (or the newest `limit`).
+   * For one page with `next_cursor` and `has_more`, use `client.alerts.list`.
+   */
+  alerts(project: string, filter: AlertFilter & { limit?: number } = {}): Promise<Alert[]> {
+    return this.client.alerts.all(project, filter);
   }
 
   /** Resolves with the first matching alerts after `cursor`/`since`, or `timed_out` after `timeout` seconds. */

@@ -1,6 +1,7 @@
 import { resolveConnection, type Connection } from "./connection";
 import { APIConnectionError, APIError, APITimeoutError } from "./errors";
 import { Alerts } from "./resources/alerts";
+import { Media } from "./resources/media";
 import { Keys } from "./resources/keys";
 import { Logs } from "./resources/logs";
 import { Metrics } from "./resources/metrics";
@@ -23,7 +24,14 @@ export type ClientOptions = {
   timeoutMs?: number;
 };
 
-export type RequestOptions = { query?: Query; body?: unknown; signal?: AbortSignal; timeoutMs?: number };
+export type RequestOptions = {
+  query?: Query;
+  body?: unknown;
+  /** A raw body sent as is with its content type (media uploads), instead of JSON. */
+  file?: { data: Uint8Array | Blob; contentType: string };
+  signal?: AbortSignal;
+  timeoutMs?: number;
+};
 
 /** One HTTP client for the REST API; each resource is a thin class over `request()`. */
 export class Client {
@@ -37,6 +45,7 @@ export class Client {
   readonly rules = new Rules(this);
   readonly webhooks = new Webhooks(this);
   readonly keys = new Keys(this);
+  readonly media = new Media(this);
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
 
@@ -58,6 +67,32 @@ export class Client {
     return u;
   }
 
+  /** GETs a file: its bytes and content type. A non-2xx answer throws as `request` does. */
+  async fetchBytes(path: string, opts: { signal?: AbortSignal } = {}): Promise<{ bytes: Uint8Array; contentType: string }> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    let res: Response;
+    let bytes: Uint8Array;
+    try {
+      res = await this.fetchImpl(this.buildUrl(path), { headers, signal });
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } catch (err) {
+      throw new APIConnectionError(`Could not reach ${this.url}: ${describeCause(err)}`, { cause: err });
+    }
+    if (!res.ok) {
+      let json: unknown = null;
+      try {
+        json = JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        json = null;
+      }
+      throw APIError.fromResponse(res.status, json);
+    }
+    return { bytes, contentType: res.headers.get("content-type") ?? "" };
+  }
+
   /**
    * Sends one request and returns the parsed JSON body. A non-2xx answer throws the APIError
    * subclass for its status; a network failure or timeout throws APIConnectionError.
@@ -65,8 +100,11 @@ export class Client {
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    let body: string | undefined;
-    if (opts.body !== undefined) {
+    let body: string | Uint8Array | Blob | undefined;
+    if (opts.file) {
+      headers["content-type"] = opts.file.contentType;
+      body = opts.file.data;
+    } else if (opts.body !== undefined) {
       headers["content-type"] = "application/json";
       body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
     }
@@ -75,7 +113,7 @@ export class Client {
     let res: Response;
     let text: string;
     try {
-      res = await this.fetchImpl(this.buildUrl(path, opts.query), { method, headers, body, signal });
+      res = await this.fetchImpl(this.buildUrl(path, opts.query), { method, headers, body: body as BodyInit | undefined, signal });
       text = await res.text();
     } catch (err) {
       if (opts.signal?.aborted) throw err;

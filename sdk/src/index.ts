@@ -24,23 +24,9 @@ export {
 } from "./errors";
 export type { AlertFilter, AlertWatch, WatchHandlers } from "./resources/alerts";
 export type { MetricRange } from "./resources/metrics";
+export type { UploadOptions } from "./resources/media";
+export { Audio, Histogram, Image, MediaFile, Table, Video, type MediaOptions, type MediaSource } from "./media/values";
 export type { RunFilters } from "./resources/runs";
 export { alert, config, currentRun, finish, init, log } from "./tracking/global";
 export { Run, type InitOptions } from "./tracking/run";
-export type {
-  Alert,
-  AlertPage,
-  ApiKeyInfo,
-  CreatedKey,
-  CreatedWebhook,
-  MetricPoint,
-  MetricValues,
-  ProjectInfo,
-  ProjectSummary,
-  Run as RunRecord,
-  RunSummary,
-  Snapshot,
-  WaitResult,
-  Webhook,
-  WebhookDelivery,
-} from "../../src/contract";
+export type * from "./contract-types";

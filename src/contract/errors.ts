@@ -9,6 +9,7 @@ export const ErrorCode = z.enum([
   "payload_too_large",
   "rate_limited",
   "internal",
+  "unavailable",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -34,4 +35,6 @@ export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
+  /** A dependency (R2) failed after retries; the request changed nothing and may be retried. */
+  unavailable: 503,
 };

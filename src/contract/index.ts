@@ -15,4 +15,5 @@ export * from "./alerts";
 export * from "./webhooks";
 export * from "./rules";
 export * from "./time";
+export * from "./media";
 export * from "./compare";

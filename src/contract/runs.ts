@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { AlertCounts, LooseAlertLevel, RunId, RunName } from "./common";
 
-export const RunStatus = z.enum(["running", "finished", "failed", "stale"]);
+/**
+ * `stale`: a run made over REST, the SDKs or MCP that went silent for its project's `stale_after`
+ * (with a `warn` alert: it was expected to finish). `ended`: a run made over Trackio's protocol,
+ * which has no finish call, that went silent as long: the client stopped sending, and the protocol
+ * cannot say whether it finished or crashed, so no alert. A later entry makes either `running`.
+ */
+export const RunStatus = z.enum(["running", "finished", "failed", "stale", "ended"]);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 export const ResumeMode = z.enum(["never", "allow", "must"]);

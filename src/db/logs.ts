@@ -56,7 +56,7 @@ const SELECT_HOOKS = `SELECT r.status AS status, p.ingest_hooks AS hooks FROM ru
 const UPDATE_RUN = `UPDATE runs SET
     last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
     updated_at = ?3, last_log_at = ?3, last_log_us = ?4,
-    status = CASE WHEN status = 'stale' THEN 'running' ELSE status END
+    status = CASE WHEN status IN ('stale', 'ended') THEN 'running' ELSE status END
   WHERE id = ?1 AND project = ?5`;
 
 export type NewLogEntry = { log_id: string; step: number | null; metrics: Record<string, unknown>; us?: number };

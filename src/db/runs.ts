@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { RUN_ID_PATTERN, type Run, type RunStatus } from "../contract";
 import type { Db } from "./client";
-import { metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
+import { media, metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
 
 /**
  * The stored status is the truth: the project's Durable Object marks a silent `running` run
- * `stale` after the project's own `stale_after` (an alarm, with its alert), and ingest marks it
- * `running` again. Reads never recompute it from a clock, so they agree with the alerts.
+ * `stale` after the project's own `stale_after` (an alarm, with its alert), or `ended` without an
+ * alert when it was made over Trackio's protocol, and ingest marks it `running` again. Reads never recompute it from a clock, so they agree with the alerts.
  */
 export function toRun(row: RunRow): Run {
   return {
@@ -47,6 +47,7 @@ export function runRowFromSql(r: Record<string, unknown>): RunRow {
     logCount: r.log_count as number,
     webhookUrl: (r.webhook_url as string | null) ?? null,
     webhookMinLevel: (r.webhook_min_level as string | null) ?? null,
+    origin: (r.origin as RunRow["origin"] | undefined) ?? "api",
   };
 }
 
@@ -116,6 +117,7 @@ export async function deleteRunRows(db: Db, id: string) {
     db.delete(metricNames).where(eq(metricNames.runId, id)),
     db.delete(metricRollups).where(eq(metricRollups.runId, id)),
     db.delete(systemMetrics).where(eq(systemMetrics.runId, id)),
+    db.delete(media).where(eq(media.runId, id)),
     db.delete(runs).where(eq(runs.id, id)),
   ]);
 }

@@ -25,7 +25,7 @@ export const runs = sqliteTable(
     name: text("name").notNull(),
     groupName: text("group_name"),
     config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
-    status: text("status", { enum: ["running", "finished", "failed", "stale"] }).notNull().default("running"),
+    status: text("status", { enum: ["running", "finished", "failed", "stale", "ended"] }).notNull().default("running"),
     createdAt: text("created_at").notNull(),
     createdUs: integer("created_us").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -36,6 +36,11 @@ export const runs = sqliteTable(
     logCount: integer("log_count").notNull().default(0),
     webhookUrl: text("webhook_url"),
     webhookMinLevel: text("webhook_min_level"),
+    /**
+     * How the run was made: `trackio` (Trackio's protocol, which has no finish call, so silence
+     * ends it without an alert) or `api` (REST, the SDKs, MCP: silence makes it `stale` and warns).
+     */
+    origin: text("origin", { enum: ["api", "trackio"] }).notNull().default("api"),
   },
   (t) => [
     index("runs_project_created").on(t.project, t.createdUs),
@@ -177,4 +182,48 @@ export const systemMetrics = sqliteTable(
     index("system_metrics_run_ts").on(t.runId, t.timestampUs),
     index("system_metrics_project").on(t.project),
   ],
+);
+
+/**
+ * References to media files in R2 (`r2_key` is `<project>/<run_id>/<step>/<file name>`, so a
+ * rename keeps them). `file_path` is what metric values hold (`{"_type": "trackio.image",
+ * "file_path", ...}`): Trackio's client makes it from the run's name, REST from its id. `name` is
+ * the metric the file was logged under, when known.
+ */
+export const media = sqliteTable(
+  "media",
+  {
+    id: integer("id").primaryKey(),
+    project: text("project").notNull(),
+    runId: text("run_id").notNull(),
+    step: integer("step").notNull(),
+    name: text("name"),
+    filePath: text("file_path").notNull(),
+    r2Key: text("r2_key").notNull(),
+    kind: text("kind", { enum: ["image", "audio", "video"] }).notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    caption: text("caption"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("media_project_file_path").on(t.project, t.filePath), index("media_run_name_step").on(t.runId, t.name, t.step)],
+);
+
+/**
+ * Files sent to Trackio's `/api/upload`, waiting for the `bulk_upload_media` call that files them
+ * under a run. Only the key that uploaded one may claim it (`key_id`, null for the admin token).
+ */
+export const mediaStaged = sqliteTable(
+  "media_staged",
+  {
+    id: text("id").primaryKey(),
+    keyId: text("key_id"),
+    r2Key: text("r2_key").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    createdUs: integer("created_us").notNull(),
+  },
+  (t) => [index("media_staged_created").on(t.createdUs)],
 );

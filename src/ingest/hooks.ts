@@ -22,10 +22,11 @@ export function hasNonFinite(entries: { metrics: Record<string, unknown> }[]): b
 
 /**
  * Whether a stored batch goes to the project's object: a published reason, a value for the
- * non-finite detector, or a run that was `stale` (its "resumed" alert). The stale watch itself
- * needs nothing per batch: when its alarm fires it reads the run's last activity from D1.
+ * non-finite detector, or a run that was `stale` (its "resumed" alert) or `ended` (a Trackio run
+ * that logs again is watched again). The stale watch itself needs nothing per batch: when its
+ * alarm fires it reads the run's last activity from D1.
  */
 export function mustCallObject(hooks: number, batch: { entries: { metrics: Record<string, unknown> }[]; statusBefore: string | null }): boolean {
   if (!batch.entries.length) return false;
-  return hooks !== 0 || batch.statusBefore === "stale" || hasNonFinite(batch.entries);
+  return hooks !== 0 || batch.statusBefore === "stale" || batch.statusBefore === "ended" || hasNonFinite(batch.entries);
 }

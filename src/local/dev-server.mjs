@@ -24,8 +24,10 @@ export async function freePort() {
   });
 }
 
-export function buildDashboard() {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--config", "src/dashboard/vite.config.ts", "--logLevel", "warn"], {
+/** Builds the dashboard into dist/dashboard, or into `outDir` (the tests' own copy). */
+export function buildDashboard(outDir) {
+  const out = outDir ? ["--outDir", outDir, "--emptyOutDir"] : [];
+  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--config", "src/dashboard/vite.config.ts", "--logLevel", "warn", ...out], {
     cwd: ROOT,
     stdio: "inherit",
   });
@@ -58,8 +60,10 @@ async function waitForHealth(url, child, timeoutMs) {
 
 /**
  * Starts the Worker on 127.0.0.1 and resolves once /health answers. `engine`: `miniflare` (the
- * default) or `wrangler` (`wrangler dev`, with live reload and the inspector).
- * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean, engine?: "miniflare" | "wrangler" }} opts
+ * default) or `wrangler` (`wrangler dev`, with live reload and the inspector). `assets` serves
+ * another build of the dashboard than dist/dashboard; `envFile` is read instead of `.dev.vars`
+ * (the tests pass an empty one, so a developer's `.dev.vars` never reaches them).
+ * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean, engine?: "miniflare" | "wrangler", assets?: string, envFile?: string }} opts
  */
 export async function startDevServer(opts) {
   const port = opts.port ?? (await freePort());
@@ -69,7 +73,17 @@ export async function startDevServer(opts) {
 }
 
 async function startMiniflareServer(opts, port, vars) {
-  const server = await startMiniflare({ root: ROOT, wrangler: WRANGLER, offlineEnv: OFFLINE_ENV, port, persistTo: opts.persistTo, bindings: vars, quiet: opts.quiet });
+  const server = await startMiniflare({
+    root: ROOT,
+    wrangler: WRANGLER,
+    offlineEnv: OFFLINE_ENV,
+    port,
+    persistTo: opts.persistTo,
+    bindings: vars,
+    quiet: opts.quiet,
+    assets: opts.assets,
+    envFile: opts.envFile,
+  });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(url, null, 60_000);
@@ -84,6 +98,8 @@ async function startMiniflareServer(opts, port, vars) {
 async function startWranglerDev(opts, port, vars) {
   const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", opts.persistTo, "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  if (opts.assets) args.push("--assets", opts.assets);
+  if (opts.envFile) args.push("--env-file", opts.envFile);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...OFFLINE_ENV },

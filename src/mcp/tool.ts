@@ -2,6 +2,7 @@ import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/
 import type { z } from "zod";
 import type { KeyScope } from "../contract";
 import { canSeeProject, projectNotFound, requireScope, type Principal } from "../auth/principal";
+import { findProject } from "../db/projects";
 import { ApiError } from "../errors";
 import type { Svc } from "../services/context";
 
@@ -22,10 +23,22 @@ export type ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject =
   output: O;
   annotations?: ToolAnnotations;
   run: (args: z.output<I>, t: ToolContext) => Promise<z.input<O>>;
+  /** Content blocks sent after the result's JSON (get_media: the images themselves). */
+  attach?: (result: z.input<O>, t: ToolContext) => Promise<CallToolResult["content"]>;
 };
 
 /** Keeps each tool's argument and result types inferred while collecting them in one list. */
 export const defineTool = <I extends z.ZodObject, O extends z.ZodObject>(def: ToolDef<I, O>) => def as unknown as ToolDef;
+
+/**
+ * The call's project, checked: one that does not exist is a tool error naming it (never an empty
+ * answer a model would read as "no alerts yet"), and one outside the key's list is answered
+ * exactly alike.
+ */
+export async function knownProject(t: ToolContext, project: string): Promise<string> {
+  if (!(await findProject(t.s.db, visibleProject(t, project)))) throw projectNotFound(project);
+  return project;
+}
 
 /** A project outside the key's list is answered exactly as a project that does not exist. */
 export function visibleProject(t: ToolContext, project: string): string {
@@ -65,7 +78,10 @@ export function toolError(tool: string, err: unknown): CallToolResult {
 export async function runTool(def: ToolDef, args: unknown, t: ToolContext): Promise<CallToolResult> {
   try {
     requireScope(t.principal, def.scope);
-    return toolResult((await def.run(args as never, t)) as Record<string, unknown>);
+    const data = (await def.run(args as never, t)) as Record<string, unknown>;
+    const result = toolResult(data);
+    if (def.attach) result.content.push(...(await def.attach(data as never, t)));
+    return result;
   } catch (err) {
     return toolError(def.name, err);
   }

@@ -11,8 +11,12 @@ export const TrackioProjectSummary = z.object({
   project: z.string(),
   num_runs: z.number().int(),
   runs: z.array(TrackioRunRef),
-  /** Trackio's name for the highest step logged by any run. */
-  last_activity: z.number().int().nullable(),
+  /**
+   * When any run last logged (or was created), as everywhere in Trackflare; Trackio's server puts
+   * the highest step here, which is `last_step`.
+   */
+  last_activity: z.string().nullable(),
+  last_step: z.number().int().nullable(),
 });
 
 export const TrackioRunSummary = z.object({
@@ -50,7 +54,8 @@ export const toTrackioProjectSummary = (p: ProjectSummary): z.infer<typeof Track
   project: p.project,
   num_runs: p.num_runs,
   runs: p.runs.map((r) => ({ id: r.id, name: r.name, created_at: r.created_at })),
-  last_activity: p.last_step,
+  last_activity: p.last_activity,
+  last_step: p.last_step,
 });
 
 /** Trackio keeps `_Username`, `_Created` and `_Group` in the config; they are rebuilt from the run when absent. */

@@ -43,7 +43,7 @@ export class ProjectD1 {
     return publishIngestHooks(this.d1, project, mask, version);
   }
 
-  /** Marks a `running` run `stale` when D1 agrees it has logged nothing since `cutoffUs` (src/db/run-status.ts). */
+  /** Marks a `running` run `stale` (or `ended`, by its origin) when D1 agrees it has logged nothing since `cutoffUs` (src/db/run-status.ts). */
   markRunStale(runId: string, cutoffUs: number, nowUs: number): Promise<StaleOutcome> {
     return markRunStale(this.d1, runId, cutoffUs, nowUs);
   }

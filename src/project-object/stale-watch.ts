@@ -51,7 +51,8 @@ export class StaleWatch {
 
   /**
    * Every watched run past its due time is checked against D1 and, when D1 agrees it has been quiet
-   * for stale_after, marked stale; returns their "Run stopped reporting" alerts. Never throws: a
+   * for stale_after, marked stale (or `ended`, without an alert, when made over Trackio's protocol);
+   * returns the stale ones' "Run stopped reporting" alerts. Never throws: a
    * failed check is retried later.
    */
   async checkDue(s: ProjectSettings, nowUs: number): Promise<AlertInput[]> {
@@ -75,6 +76,8 @@ export class StaleWatch {
       if (found.kind === "stale") return found;
       // The run logged since this object last heard of it (most batches never come here): check again stale_after after its last entry.
       if (found.kind === "reporting") this.store.setDue(w.run_id, Math.max(found.lastUs + (nowUs - cutoffUs), nowUs + 1_000_000));
+      // Done, gone, or `ended`: a Trackio-protocol run went quiet, which is no failure, so no alert;
+      // its watch goes, so that a later entry (back to `running` in D1) raises no "resumed" alert either.
       else this.store.forgetWatch(w.run_id);
     } catch (err) {
       console.error("stale check failed", err instanceof Error ? err.message : String(err));

@@ -9,6 +9,7 @@ import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
 import { alertCountsFor, projectObject } from "./alerts";
 import type { Svc } from "./context";
 import { ensureProjectOnce } from "./known-projects";
+import { deleteRunObjects } from "./media";
 import { getRunOr404, isRunId, requireProject } from "./run-refs";
 import { watchStartedRun } from "./rules";
 
@@ -17,7 +18,7 @@ import { watchStartedRun } from "./rules";
  * or 404). A client-given id that already exists in the project is resumed, so a retried
  * create never makes a second run.
  */
-export async function createOrResumeRun(s: Svc, project: string, input: z.output<typeof CreateRun>): Promise<CreatedRun> {
+export async function createOrResumeRun(s: Svc, project: string, input: z.output<typeof CreateRun>, origin: RunRow["origin"] = "api"): Promise<CreatedRun> {
   if (input.webhook_url) {
     const check = checkWebhookUrl(input.webhook_url, { allowLoopback: loopbackAllowed(s.env) });
     if (!check.ok) throw badRequest(`Invalid body: webhook_url: ${check.reason}`, [{ path: "webhook_url", message: check.reason }]);
@@ -57,6 +58,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     updatedAt: now,
     webhookUrl: input.webhook_url ?? null,
     webhookMinLevel: input.webhook_min_level ?? null,
+    origin,
   });
   await watchStartedRun(s, row);
   return { ...toRun(row), resumed: false };
@@ -110,10 +112,17 @@ export async function finishRun(s: Svc, project: string, ref: string, body: z.ou
   return toRun(updated ?? row);
 }
 
-/** Deletes the run's D1 rows, then its alerts in the project's Durable Object. */
+/**
+ * Deletes the run's media files, its D1 rows (references included), then its alerts in the
+ * project's Durable Object. Files go first, so a failure to delete them (a 503 after retries)
+ * deletes nothing; they are swept once more after the run is gone, for an upload that was being
+ * stored meanwhile (from then on a late upload finds no run and deletes its own file).
+ */
 export async function deleteRun(s: Svc, project: string, ref: string): Promise<{ deleted: true; id: string }> {
   const row = await getRunOr404(s, project, ref);
+  await deleteRunObjects(s, project, row.id);
   await deleteRunRows(s.db, row.id);
+  await deleteRunObjects(s, project, row.id);
   await projectObject(s.env, project).deleteRunAlerts(row.id);
   return { deleted: true, id: row.id };
 }

@@ -22,9 +22,6 @@ export const WRITE_TOKEN_REQUIRED =
 export const READ_KEY_REQUIRED =
   "A Trackflare API key is required to read from this server. Pass it as the X-Trackio-Write-Token header (TRACKIO_WRITE_TOKEN), as ?write_token= in the server URL (trackio --space 'https://host/?write_token=<key>'), or as Authorization: Bearer <key>.";
 
-export const MEDIA_NOT_STORED =
-  "Trackflare does not store media files yet (images, video, audio, 3D objects, HTML). Log scalars, tables, histograms and markdown, which are stored inline with the metrics.";
-
 export const unknownApi = (name: string) => new TrackioError(404, `Unknown API: ${name}`);
 /** A 400 in Trackio's shape, for a call Trackio itself would refuse; the services' `badRequest` (src/errors.ts) is the `/v1` one. */
 export const trackioBadRequest = (message: string) => new TrackioError(400, message);

@@ -59,7 +59,8 @@ export async function runForWrite(ctx: Ctx, project: string, name: string, clien
   }
   try {
     // Trackio's SDK adds `_Username`, `_Created` and `_Group` to the config; they are kept as sent.
-    await createOrResumeRun(ctx.s, project, { id, name, config: (config ?? undefined) as RunConfig | undefined, group, resume: "never" });
+    // Its runs have no finish call, so silence ends them (`ended`) rather than making them `stale`.
+    await createOrResumeRun(ctx.s, project, { id, name, config: (config ?? undefined) as RunConfig | undefined, group, resume: "never" }, "trackio");
   } catch (err) {
     // Two first writes of one run at once: the other request created it.
     if (!(await findRunById(ctx.s.db, project, id))) throw err;

@@ -4,7 +4,8 @@ import { getMetricValues, getLogs, getSnapshot } from "./endpoints/metrics";
 import { getAllProjects, getProjectSummary, getRunConfigs, getRunsForProject, getSettings, getTabAvailability } from "./endpoints/projects";
 import { deleteRunEndpoint, getMetricsForRun, getRunSummary, renameRunEndpoint } from "./endpoints/runs";
 import { getSystemLogs, getSystemMetricsForRun } from "./endpoints/system";
-import { bulkAlert, bulkLog, bulkLogSystem, bulkUploadMedia, log } from "./endpoints/writes";
+import { bulkUploadMedia } from "./endpoints/media";
+import { bulkAlert, bulkLog, bulkLogSystem, log } from "./endpoints/writes";
 
 /**
  * The `/api/<name>` endpoints Trackflare answers: the writes of Trackio's client, the reads of its

@@ -6,16 +6,14 @@ import { svc } from "../services/context";
 import { principalOf } from "../auth/middleware";
 import { requireReader, requireWriter } from "./auth";
 import { bindCall, parseCall } from "./call";
-import { MEDIA_NOT_STORED, TrackioError, toTrackioError, unknownApi } from "./errors";
+import { TrackioError, toTrackioError, unknownApi } from "./errors";
+import { files } from "./files";
 import { ENDPOINTS } from "./registry";
 
 /** The Trackio release whose wire protocol this speaks (fixtures/trackio-wire). */
 export const TRACKIO_VERSION = "0.36.0";
 /** Our MCP server (src/mcp), mounted at the path Trackio's servers use. */
 const MCP_PATH = "/mcp";
-
-const UPLOAD_DENIED =
-  "A write_token is required to upload files to this server. Use the write-access URL from trackio.show(), set TRACKIO_WRITE_TOKEN, or send header X-Trackio-Write-Token.";
 
 const fail = (c: Context<AppEnv>, err: TrackioError) => c.json({ error: err.message }, err.status);
 
@@ -37,14 +35,7 @@ export const trackio = createRouter()
   .get("/version", (c) =>
     c.json({ version: TRACKIO_VERSION, api_version: 1, api_transport: "http", mcp_enabled: true, mcp_path: MCP_PATH }),
   )
-  .post("/api/upload", async (c) => {
-    try {
-      requireWriter(await principalOf(c), [], UPLOAD_DENIED);
-      return fail(c, new TrackioError(400, MEDIA_NOT_STORED));
-    } catch (err) {
-      return fail(c, toTrackioError(err) ?? new TrackioError(500, "Internal error"));
-    }
-  })
+  .route("/", files)
   .post("/api/:name", async (c) => {
     const name = c.req.param("name");
     const ep = Object.hasOwn(ENDPOINTS, name) ? ENDPOINTS[name] : undefined;

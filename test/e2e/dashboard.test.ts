@@ -112,7 +112,10 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     expect(headers).toEqual(expect.arrayContaining(["Name", "Group", "Status", "Last step", "Logs", "Alerts", "Created", "batch_size", "lr", "momentum", "optimizer"]));
     const sgd = page.locator(`tr[data-run-name="sgd-lr1e-2"]`);
     expect(await sgd.locator('[data-config-key="optimizer"]').textContent()).toBe("sgd");
-    expect(await sgd.locator('[data-config-key="momentum"]').textContent()).toBe("0.9000");
+    expect(await sgd.locator('[data-config-key="momentum"]').textContent()).toBe("0.9");
+    // Four significant digits, trailing zeros dropped, one notation per magnitude.
+    expect(await page.locator(`tr[data-run-name="adam-lr3e-4"] [data-config-key="lr"]`).textContent()).toBe("3e-4");
+    expect(await page.locator(`tr[data-run-name="adam-lr1e-3"] [data-config-key="lr"]`).textContent()).toBe("0.001");
     expect(await page.locator(`tr[data-run-name="adam-lr3e-4"] .status`).textContent()).toBe("finished");
     expect(await page.locator(`tr[data-run-name="adam-lr1e-3"] .alerts-cell`).textContent()).toContain("1 warn");
     // The last step is the `final/score` entry after 300 training steps.
@@ -151,6 +154,22 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     await page.getByRole("checkbox", { name: "Select run sgd-lr1e-2" }).check();
     await expect.poll(() => chart(page, "train/loss").getAttribute("data-runs")).toBe("3");
     expect(new URL(page.url()).searchParams.get("runs")!.split(",").sort()).toEqual([a, b, c].sort());
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("tells apart runs that share a name in the legend, and drops the default-runs note once they are chosen", async ({ expect }) => {
+    const twins = `${project}-twins`;
+    const [first, second] = await seedSweep(admin, twins, { steps: 20, runs: [{ name: "dup", config: { lr: 0.1 } }, { name: "dup", config: { lr: 0.2 } }] });
+    const { page, errors } = await signedIn(`/p/${twins}`);
+    const status = page.locator("#charts-title ~ [role=status], [role=status].hint").first();
+    await page.waitForSelector('figure.chart[data-metric="train/loss"][data-ready="1"]');
+    await expect.poll(() => status.textContent()).toBe("Showing the 2 newest runs; select runs in the table to choose.");
+    const legend = () => chart(page, "train/loss").locator(".u-legend .u-series .u-label").allTextContents();
+    expect((await legend()).filter((t) => t.startsWith("dup")).sort()).toEqual(expect.arrayContaining([`dup · ${first.id.slice(0, 8)}`, `dup · ${second.id.slice(0, 8)}`]));
+    // Choosing exactly the runs shown by default: the charts stay, the note goes.
+    for (const box of await page.getByRole("checkbox", { name: "Select run dup" }).all()) await box.check();
+    await expect.poll(() => status.textContent()).toBe("");
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -237,7 +256,7 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     expect(differs.sort()).toEqual(["batch_size", "lr", "momentum", "optimizer"]);
     const loss = page.locator('#compare-metrics tr[data-metric="train/loss"] td');
     expect(await loss.count()).toBe(2);
-    expect(await page.locator('#compare-metrics tr[data-metric="final/score"] td').allTextContents()).toEqual(["0.7000 / best 0.7000", "0.9000 / best 0.9000 (best of these runs)"]);
+    expect(await page.locator('#compare-metrics tr[data-metric="final/score"] td').allTextContents()).toEqual(["0.7 / best 0.7", "0.9 / best 0.9 (best of these runs)"]);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -247,7 +266,7 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     const { page, errors } = await signedIn(`/p/${project}/runs/${run.id}`);
     await page.waitForSelector("#run-config");
     expect(await page.locator("h1").textContent()).toBe("adam-lr1e-3");
-    expect(await page.locator("#run-config tbody tr").allTextContents()).toEqual(["batch_size64", "lr0.001000", "optimizeradam"]);
+    expect(await page.locator("#run-config tbody tr").allTextContents()).toEqual(["batch_size64", "lr0.001", "optimizeradam"]);
     expect(await page.locator("#run-metrics li").allTextContents()).toEqual(["eval/acc", "eval/loss", "final/score", "system/lr", "train/acc", "train/loss"]);
     await page.waitForSelector('li.alert:has-text("loss plateau")');
     expect(await page.locator("li.alert").count()).toBe(1);

@@ -63,7 +63,7 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     const names = tools.map((t) => t.name);
     for (const name of [
       "get_all_projects", "get_runs_for_project", "get_project_summary", "get_run_summary", "get_metrics_for_run",
-      "get_metric_values", "get_snapshot", "get_logs", "get_system_logs", "get_alerts", "get_settings", "wait_for_alerts", "compare_runs", "log_alert", "finish_run", "rename_run",
+      "get_metric_values", "get_snapshot", "get_logs", "get_system_logs", "get_media", "get_alerts", "get_settings", "wait_for_alerts", "compare_runs", "log_alert", "finish_run", "rename_run",
       "delete_run",
     ]) expect(names).toContain(name);
     for (const t of tools) {
@@ -91,9 +91,10 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     expect(result[0].created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\+00:00$/);
   });
 
-  it("get_project_summary counts runs and reports the highest step as last_activity", async ({ expect }) => {
+  it("get_project_summary counts runs, last_activity the time of the last log (as REST), last_step the highest step", async ({ expect }) => {
     const s = await call(client, "get_project_summary", { project });
-    expect(s).toMatchObject({ project, num_runs: 2, last_activity: 5 });
+    expect(s).toMatchObject({ project, num_runs: 2, last_step: 5 });
+    expect(s.last_activity).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\+00:00$/);
     expect(s.runs.map((r: any) => r.id)).toEqual([runA.id, runB.id]);
   });
 
@@ -205,7 +206,7 @@ describe("MCP read tools (Trackio's names and shapes)", () => {
     // 11:00:02+01:00 is 10:00:02 UTC: compared as instants, not as strings.
     expect(await titles({ since: "2026-11-28T10:00:01.6Z" })).toEqual(["Accuracy dropped"]);
     expect(await titles({ since: "2026-11-28T10:00:00Z" })).toEqual(["Accuracy dropped", "Loss plateau"]);
-    expect(await titles({ run: "no-such-run" })).toEqual([]);
+    expect(await callError(client, "get_alerts", { project, run: "no-such-run" })).toContain("Run 'no-such-run' not found");
   });
 
   it("get_alerts pages exactly with cursor = next_cursor", async ({ expect }) => {

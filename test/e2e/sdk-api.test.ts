@@ -30,7 +30,7 @@ describe("Api", () => {
     const runs = await api().runs(project);
     expect(runs.map((r) => r.name)).toEqual(["baseline", "bigger-lr"]);
     expect(runs[0]).toMatchObject({ id: first.id, config: { lr: 0.1 }, status: "finished", group: "g1", last_step: 29, log_count: 30 });
-    expect(String(runs[0])).toBe(`<Run baseline in project ${project}>`);
+    expect(String(runs[0])).toBe(`<Run baseline (${runs[0].id.slice(0, 8)}) in project ${project}>`);
     expect((await api().runs(project, { status: "failed" })).map((r) => r.name)).toEqual(["bigger-lr"]);
     expect((await api().runs(project, { config: ["lr=0.1"] })).map((r) => r.name)).toEqual(["baseline"]);
   });

@@ -38,6 +38,7 @@ describe("seed workflow: SDK writes, CLI reads", () => {
   it("initialises with the config, delivers everything and finishes without a warning", async ({ expect }) => {
     expect(run.id).toMatch(/^[0-9a-f]{32}$/);
     expect(run.name).toBe("lr-0.01");
+    expect(String(run)).toBe(`<Run lr-0.01 (${run.id.slice(0, 8)}) in project ${project}>`);
     expect(trackflare.config).toMatchObject(config);
     expect(warnings).toEqual([]);
     expect(run.stats()).toMatchObject({ buffered_logs: 0, buffered_alerts: 0, delivered_logs: 50, delivered_alerts: 3 });
@@ -53,15 +54,17 @@ describe("seed workflow: SDK writes, CLI reads", () => {
 
   it("list runs and list metrics", async ({ expect }) => {
     const runs = await cli(["list", "runs", "--project", project, "--json"]);
-    expect(runs.json).toEqual({ project, runs: ["lr-0.01"] });
+    expect(runs.json).toEqual({ project, runs: ["lr-0.01"], run_ids: [run.id] });
     const metrics = await cli(["list", "metrics", "--project", project, "--run", "lr-0.01", "--json"]);
     expect(metrics.json).toEqual({ project, run: "lr-0.01", metrics: ["loss", "train/acc"] });
   });
 
-  it("get project: Trackio's keys, last_activity = the highest step", async ({ expect }) => {
+  it("get project: Trackio's keys, last_activity the time of the last log as in REST, last_step the highest step", async ({ expect }) => {
     const r = await cli(["get", "project", "--project", project, "--json"]);
-    expect(Object.keys(r.json)).toEqual(["project", "num_runs", "runs", "last_activity"]);
-    expect(r.json).toMatchObject({ project, num_runs: 1, last_activity: 49 });
+    expect(Object.keys(r.json)).toEqual(["project", "num_runs", "runs", "last_activity", "last_step"]);
+    const rest = await new trackflare.Api({ url: inject("baseUrl"), token: inject("adminToken") }).client.projects.get(project);
+    expect(r.json).toMatchObject({ project, num_runs: 1, last_activity: rest.last_activity, last_step: 49 });
+    expect(r.json.last_activity).toMatch(TRACKIO_TS);
     expect(Object.keys(r.json.runs[0])).toEqual(["id", "name", "created_at"]);
     expect(r.json.runs[0]).toMatchObject({ id: run.id, name: "lr-0.01" });
     expect(r.json.runs[0].created_at).toMatch(TRACKIO_TS);
@@ -143,7 +146,7 @@ describe("seed workflow: SDK writes, CLI reads", () => {
     expect(lines[2]).toBe("-".repeat(80));
     expect(lines[3]).toMatch(/^\S+ \| lr-0\.01 \| ERROR \| diverged \| loss is NaN \| 49$/);
     const runs = await cli(["list", "runs", "--project", project]);
-    expect(runs.stdout).toBe("Runs:\n  - lr-0.01\n");
+    expect(runs.stdout).toBe(`Runs:\n  - lr-0.01  ${run.id.slice(0, 8)}\n`);
     const none = await cli(["list", "alerts", "--project", project, "--level", "info", "--run", "no-such-run"]);
     expect(none.stdout).toBe("No alerts found.\n");
   });

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import cliReads from "../fixtures/trackio-wire/cli-reads.jsonl?raw";
 import errors from "../fixtures/trackio-wire/errors.jsonl?raw";
+import mediaWire from "../fixtures/trackio-wire/media.jsonl?raw";
 import sdkLogging from "../fixtures/trackio-wire/sdk-logging.jsonl?raw";
 import sdkVariants from "../fixtures/trackio-wire/sdk-variants.jsonl?raw";
 import seedExample from "../fixtures/trackio-wire/seed-example.jsonl?raw";
@@ -41,3 +42,10 @@ export function call(name: string, kwargs: Record<string, unknown>, opts: { toke
   if (opts.token) headers["x-trackio-write-token"] = opts.token;
   return send("POST", `/api/${name}`, { headers, body: { args: opts.args ?? [], kwargs } });
 }
+
+/** The media recording (media.jsonl): its own capture, `seq` from 1, with multipart parts and binary answers. */
+export type MediaRecord = HttpRecord & {
+  request: HttpRecord["request"] & { multipart?: { name: string; filename: string; content_type: string; size: number; sha256: string }[] };
+  response: HttpRecord["response"] & { body_binary?: { size: number; sha256: string } };
+};
+export const MEDIA_RECORDS = parse(mediaWire).filter((r): r is MediaRecord => r.kind === "http");

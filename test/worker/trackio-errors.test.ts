@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, it, vi } from "vitest";
-import { MEDIA_NOT_STORED, READ_KEY_REQUIRED, WRITE_TOKEN_REQUIRED } from "../../src/trackio/errors";
+import { READ_KEY_REQUIRED, WRITE_TOKEN_REQUIRED } from "../../src/trackio/errors";
 import { isRecentlyRejected } from "../../src/auth/rejected";
 import { api, createKey, uniqueProject } from "../helpers/api";
 import { ELIDED, HTTP_RECORDS, call, send } from "../helpers/trackio";
@@ -152,14 +152,14 @@ describe("Trackio protocol errors", () => {
     expect((await api("GET", `/v1/projects/${p}`)).status).toBe(404);
   });
 
-  it("refuses media uploads with a clear 400: Trackflare does not store media yet", async ({ expect }) => {
+  it("refuses media uploads it cannot store with a 400 naming the field, and uploads without a key", async ({ expect }) => {
     const r = await call("bulk_upload_media", { uploads: [{ project: "p", run: "r", step: 0, relative_path: null, uploaded_file: { path: "/tmp/x.png" } }] }, { token: keys.write });
     expect(r.status).toBe(400);
-    expect(r.json).toEqual({ error: MEDIA_NOT_STORED });
-    const multipart = "--b\r\ncontent-disposition: form-data; name=\"files\"; filename=\"x.png\"\r\n\r\npng\r\n--b--\r\n";
+    expect(r.json.error).toMatch(/^Invalid uploads\.0\.uploaded_file\.path: /);
+    const multipart = "--b\r\ncontent-disposition: form-data; name=\"files\"; filename=\"x.html\"\r\ncontent-type: text/html\r\n\r\n<script>\r\n--b--\r\n";
     const up = await send("POST", "/api/upload", { headers: { "x-trackio-write-token": keys.write, "content-type": "multipart/form-data; boundary=b" }, raw: multipart });
     expect(up.status).toBe(400);
-    expect(up.json).toEqual({ error: MEDIA_NOT_STORED });
+    expect(up.json.error).toMatch(/^Invalid files: 'x\.html' is not a stored media type/);
     const anon = await send("POST", "/api/upload");
     expect(anon.status).toBe(400);
     expect(anon.json.error).toMatch(/write_token is required to upload/);

@@ -1,5 +1,6 @@
 import { AlertSocketMessage, MAX_WAIT_SECONDS, type Alert, type AlertPage, type CreateAlert, type CreatedAlerts, type WaitResult } from "../../../src/contract";
 import type { Client, Query } from "../client";
+import { isRetryable } from "../errors";
 import { seg } from "../internal/path";
 import { backoffMs, sleep } from "../internal/backoff";
 import { HandshakeError, openSocket, type SocketLike } from "../internal/websocket";
@@ -36,6 +37,13 @@ export type WatchHandlers = {
   onError?: (err: Error) => void;
 };
 
+/** The server's largest page (AlertQuery's `limit`). */
+const MAX_PAGE = 1000;
+/** How long past a round's own length its answer may take before the round is re-issued. */
+const ROUND_GRACE_MS = 15_000;
+
+const timedOut = (cursor: number | undefined): WaitResult => ({ alerts: [], next_cursor: cursor ?? 0, has_more: false, timed_out: true });
+
 const isPermanent = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
 const HINT: Record<number, string> = { 401: " (missing or invalid API key)", 403: " (the key may not read this project)", 404: " (no such project)" };
 
@@ -50,26 +58,64 @@ export class Alerts {
     return this.client.request("POST", `/v1/projects/${seg(project)}/alerts`, { body, signal: opts.signal });
   }
 
-  /** Matching alerts, newest first, and `next_cursor` to poll from. */
-  list(project: string, filter: AlertFilter & { limit?: number } = {}): Promise<AlertPage> {
-    return this.client.request("GET", `/v1/projects/${seg(project)}/alerts`, { query: toQuery(filter) });
+  /**
+   * One page of matching alerts, newest first (`limit`, default 100, at most 1000): `has_more`
+   * says the page was cut short, and `next_cursor` is where to poll or page on from.
+   */
+  list(project: string, filter: AlertFilter & { limit?: number } = {}, opts: { signal?: AbortSignal } = {}): Promise<AlertPage> {
+    return this.client.request("GET", `/v1/projects/${seg(project)}/alerts`, { query: toQuery(filter), signal: opts.signal });
+  }
+
+  /**
+   * Every matching alert, newest first, fetched page by page (cursor order, `PAGE` at a time), so
+   * nothing is cut off silently. With `limit`, only the newest `limit`.
+   */
+  async all(project: string, filter: AlertFilter & { limit?: number } = {}): Promise<Alert[]> {
+    if (filter.limit !== undefined && filter.limit <= MAX_PAGE) return (await this.list(project, filter)).alerts;
+    const pages: Alert[][] = [];
+    let cursor = filter.cursor ?? 0;
+    for (;;) {
+      const page = await this.list(project, { ...filter, cursor, limit: MAX_PAGE });
+      pages.push(page.alerts);
+      if (!page.has_more || page.next_cursor <= cursor) break;
+      cursor = page.next_cursor;
+    }
+    // Pages come oldest first, each newest first inside: reversing both gives newest first overall.
+    const alerts = pages.reverse().flat();
+    return filter.limit === undefined ? alerts : alerts.slice(0, filter.limit);
   }
 
   /**
    * Blocks until an alert matching `filter` arrives after `cursor` (or `since`), or `timeout`
-   * seconds pass (`timed_out: true`). Timeouts beyond the server's cap are waited in rounds.
+   * seconds pass (`timed_out: true`). The server caps one wait at MAX_WAIT_SECONDS, so longer
+   * timeouts are waited in rounds, each resuming where the last one looked. A round that is slow,
+   * dropped or answered 5xx (a server restart) is re-issued from the same cursor until the
+   * caller's timeout: only a refusal (bad key, bad filter) throws.
    */
   async wait(project: string, filter: AlertFilter & { timeout: number; limit?: number }, opts: { signal?: AbortSignal } = {}): Promise<WaitResult> {
     const deadline = Date.now() + filter.timeout * 1000;
     let cursor = filter.cursor;
-    for (;;) {
+    // "After the call" needs a fixed starting point that survives a re-issued round: the
+    // project's newest cursor now (a page without a cursor reports it as next_cursor).
+    if (cursor === undefined && filter.since === undefined) cursor = (await this.list(project, { ...filter, limit: 1 }, opts)).next_cursor;
+    for (let failures = 0; ; ) {
       const left = Math.max(0, (deadline - Date.now()) / 1000);
       const round = Math.min(left, MAX_WAIT_SECONDS);
-      const res: WaitResult = await this.client.request("GET", `/v1/projects/${seg(project)}/alerts/wait`, {
-        query: { ...toQuery({ ...filter, cursor }), timeout: Math.round(round * 1000) / 1000 },
-        signal: opts.signal,
-        timeoutMs: (round + 30) * 1000,
-      });
+      let res: WaitResult;
+      try {
+        res = await this.client.request("GET", `/v1/projects/${seg(project)}/alerts/wait`, {
+          query: { ...toQuery({ ...filter, cursor }), timeout: Math.round(round * 1000) / 1000 },
+          signal: opts.signal,
+          timeoutMs: round * 1000 + ROUND_GRACE_MS,
+        });
+      } catch (err) {
+        if (opts.signal?.aborted || !isRetryable(err)) throw err;
+        const pause = Math.min(backoffMs(failures++, 250, 5_000), deadline - Date.now());
+        if (pause <= 0) return timedOut(cursor);
+        await sleep(pause, opts.signal, true);
+        continue;
+      }
+      failures = 0;
       if (!res.timed_out || res.alerts.length || Date.now() >= deadline - 50) return res;
       // The next round resumes where the server looked, so nothing raised in between is missed.
       cursor = res.next_cursor;

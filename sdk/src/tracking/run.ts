@@ -7,6 +7,7 @@ import { backoffMs, sleep, unref } from "../internal/backoff";
 import { hexId } from "../internal/ids";
 import { alertsBody, LogEncoder, MAX_BODY_CHARS, nowMicros, stepsOf, type AlertItem, type LogItem } from "./encode";
 import { installExitHook, type SyncRequest } from "./exit-hook";
+import { resolveMedia } from "./media-uploads";
 import { createRunBody, type InitOptions } from "./options";
 import { Sender, describe, type Batch } from "./sender";
 
@@ -97,7 +98,8 @@ export class Run {
 
   /**
    * Records metrics at `step` (default: one past the highest step so far, Trackio's rule). Returns
-   * at once: the entry is buffered and sent in the background.
+   * at once: the entry is buffered and sent in the background. Values may be `Image`, `Audio`,
+   * `Video`, `Table` or `Histogram`: files are uploaded first, and the entry is sent once they are stored.
    */
   log(metrics: Record<string, unknown>, step?: number | null): void {
     if (this.closed) return this.warnOnce("log-closed", "log() after finish() is ignored");
@@ -144,6 +146,11 @@ export class Run {
       delivered_logs: this.logs.delivered,
       delivered_alerts: this.alerts.delivered,
     };
+  }
+
+  /** `<Run lr-0.01 (3f9a2c1d) in project cifar>`: the name, the start of the id, the project. */
+  toString(): string {
+    return `<Run ${this.name ?? this.id} (${this.id.slice(0, 8)}) in project ${this.project}>`;
   }
 
   private async doFinish(status: "finished" | "failed", timeoutMs: number) {
@@ -211,6 +218,13 @@ export class Run {
 
   private async sendLogs(batch: Batch<LogItem>, signal: AbortSignal | undefined) {
     await this.ensureCreated(signal);
+    if (batch.body === undefined) {
+      await resolveMedia(
+        batch.items,
+        (f, data, contentType, step, name) => this.client.media.upload(this.project, this.id, data, contentType, { step, name, caption: f.caption, id: f.uploadId, kind: f.kind, signal }),
+        (m) => this.warn(m),
+      );
+    }
     batch.body ??= this.encoder.body(batch);
     if (batch.body.length > MAX_BODY_CHARS) throw new PayloadTooLargeError(413, "payload_too_large", "batch larger than the server accepts");
     if (!batch.items.length) return;

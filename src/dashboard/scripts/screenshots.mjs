@@ -7,6 +7,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { ROOT, buildDashboard, startDevServer } from "../../local/dev-server.mjs";
 import { createKey, postAlert, restClient, seedSweep } from "./demo-data.mjs";
+import { seedMedia } from "./demo-media.mjs";
 
 const OUT = path.join(ROOT, "docs/screenshots");
 const ADMIN = "tf_admin_screenshots";
@@ -38,6 +39,7 @@ try {
   await postAlert(call, "llm-finetune", { run: lr.id, title: "loss plateau", text: "train/loss changed < 1% over 100 steps", level: "warn", step: 420 });
   await postAlert(call, "llm-finetune", { run: sgd.id, title: "NaN in gradients", text: "grad norm is NaN at step 580; run stopped", level: "error", step: 580 });
   await postAlert(call, "llm-finetune", { run: big.id, title: "eval/acc above 0.8", level: "info", step: 590 });
+  await seedMedia(server.url, ADMIN, "vision");
   const key = await createKey(server.url, ADMIN, "read");
   fs.mkdirSync(OUT, { recursive: true });
 
@@ -72,6 +74,7 @@ try {
   await shoot("project", `/p/llm-finetune?${sel}`, { wait: charts, height: 1300 });
   await shoot("project-dark", `/p/llm-finetune?${sel}&group_by=group`, { scheme: "dark", wait: charts, height: 1300 });
   await shoot("compare", `/p/llm-finetune/compare?runs=${baseline.id},${lr.id},${big.id}`, { wait: "#compare-metrics", height: 1000 });
+  await shoot("media", "/p/vision/media", { wait: "canvas.heatmap", height: 1200, fullPage: true });
   await shoot("run-detail", `/p/llm-finetune/runs/${sgd.id}`, { wait: "li.alert", height: 1000 });
 } finally {
   await browser.close();

@@ -1,7 +1,7 @@
-import type { Alert, AlertCounts, AlertPage, MetricValues, ProjectList, ProjectSummary, Run, RunList, RunSummary, Series } from "../../contract";
+import type { Alert, AlertCounts, AlertPage, RichValues, MetricValues, ProjectList, ProjectSummary, Run, RunList, RunSummary, Series } from "../../contract";
 
 // Types only: the browser trusts its own server's shapes, and bundling zod would triple the page.
-export type { Alert, AlertCounts, Run, RunSummary };
+export type { Alert, AlertCounts, RichValues, Run, RunSummary };
 export type SeriesItem = Series["series"][number];
 
 const KEY_STORAGE = "trackflare.key";
@@ -66,6 +66,19 @@ export class Api {
   metricWindow(p: string, run: string, metric: string, start: number, end: number, maxPoints: number, signal?: AbortSignal) {
     const path = `/v1/projects/${enc(p)}/runs/${enc(run)}/metrics/${metric.split("/").map(enc).join("/")}`;
     return this.get<MetricValues>(path, { start, end, max_points: maxPoints }, signal);
+  }
+  /** A run's media, table and histogram values by metric and step. */
+  richValues(p: string, run: string) {
+    return this.get<RichValues>(`/v1/projects/${enc(p)}/runs/${enc(run)}/media/values`);
+  }
+  /**
+   * A stored file as an object URL: fetched with the key in a header (an <img src> could only put
+   * it in the URL, where logs keep it). The caller revokes it.
+   */
+  async fileUrl(p: string, filePath: string, signal?: AbortSignal): Promise<string> {
+    const res = await fetch(`/v1/projects/${enc(p)}/media/${filePath.split("/").map(enc).join("/")}`, { headers: { authorization: `Bearer ${this.key}` }, signal });
+    if (!res.ok) throw new ApiError(res.status, "error", `${res.status} ${res.statusText}`);
+    return URL.createObjectURL(await res.blob());
   }
   alerts(p: string, q: { run?: string; cursor?: number; limit?: number; level?: string } = {}) {
     return this.get<AlertPage>(`/v1/projects/${enc(p)}/alerts`, q);

@@ -39,9 +39,17 @@ export function ago(iso: string | null): HTMLElement {
   return h("time", { datetime: iso, title: iso }, text);
 }
 
+/** Four significant digits without trailing zeros, in one notation per magnitude: 0.01, 0.0016, 2.56e-4. */
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
+  const abs = Math.abs(v);
+  if (abs >= 1e4 || abs < 1e-3) return v.toExponential(3).replace(/\.?0+e/, "e");
+  return String(Number(v.toPrecision(4)));
+}
+
 export function formatValue(v: unknown): string {
   if (v === null || v === undefined) return "–";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toPrecision(4);
+  if (typeof v === "number") return formatNumber(v);
   if (typeof v === "string") return v;
   return JSON.stringify(v);
 }

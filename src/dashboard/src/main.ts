@@ -3,6 +3,7 @@ import { h } from "./dom";
 import { parseRoute, startRouter, type Route } from "./router";
 import { currentApi, signOut } from "./session";
 import { compareView } from "./views/compare";
+import { mediaView } from "./views/media";
 import { projectView } from "./views/project";
 import { projectsView } from "./views/projects";
 import { runDetailView } from "./views/run-detail";
@@ -45,6 +46,8 @@ function render() {
           ? projectView(ctx, route.project)
           : route.view === "compare"
             ? compareView(ctx, route.project)
+            : route.view === "media"
+              ? mediaView(ctx, route.project)
             : runDetailView(ctx, route.project, route.run);
   document.title = current.title;
   root.replaceChildren(header(route, !!api), current.el);

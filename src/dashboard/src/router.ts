@@ -5,6 +5,7 @@
  *   /signin                    sign-in
  *   /p/:project                runs table, charts and alerts
  *   /p/:project/compare        selected runs side by side
+ *   /p/:project/media          media, tables and histograms of the selected runs
  *   /p/:project/runs/:run      one run
  */
 export type Route =
@@ -12,6 +13,7 @@ export type Route =
   | { view: "projects" }
   | { view: "project"; project: string }
   | { view: "compare"; project: string }
+  | { view: "media"; project: string }
   | { view: "run"; project: string; run: string };
 
 /** `step`, `time` (wall clock), `relative` (seconds since the run's first point) or `metric:<name>`. */
@@ -37,6 +39,7 @@ export function parseRoute(url: URL = new URL(location.href)): Route {
   if (parts[0] === "signin") return { view: "signin" };
   if (parts[0] === "p" && parts[1]) {
     if (parts[2] === "compare") return { view: "compare", project: parts[1] };
+    if (parts[2] === "media") return { view: "media", project: parts[1] };
     if (parts[2] === "runs" && parts[3]) return { view: "run", project: parts[1], run: parts[3] };
     return { view: "project", project: parts[1] };
   }
@@ -74,6 +77,7 @@ export function paramsQuery(p: Partial<ViewParams>): string {
 const enc = encodeURIComponent;
 export const projectPath = (project: string) => `/p/${enc(project)}`;
 export const comparePath = (project: string) => `/p/${enc(project)}/compare`;
+export const mediaPath = (project: string) => `/p/${enc(project)}/media`;
 export const runPath = (project: string, run: string) => `/p/${enc(project)}/runs/${enc(run)}`;
 
 type Listener = () => void;

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { AlertQuery, RunRef, WaitQuery, WaitResult } from "../../contract";
-import { canSeeProject } from "../../auth/principal";
-import { emptyAlertPage, hiddenWait, queryAlerts, waitForAlerts } from "../../services/alerts";
+import { queryAlerts, waitForAlerts } from "../../services/alerts";
+import { getRunOr404 } from "../../services/run-refs";
 import { projectArg, withLevelEnum } from "../args";
-import { defineTool } from "../tool";
+import { defineTool, knownProject, type ToolContext } from "../tool";
 import { TrackioAlert, toTrackioAlert } from "../trackio-shapes";
 
 /**
@@ -26,6 +26,13 @@ const filterArgs = {
 
 const asQuery = <T extends { run?: string; run_id?: string }>({ run, run_id, ...rest }: T) => ({ ...rest, run: run_id ?? run });
 
+/** Unlike REST (Trackio's empty answers), an unknown project or run is a tool error naming it. */
+async function checkTarget(t: ToolContext, project: string, run: string | undefined): Promise<string> {
+  await knownProject(t, project);
+  if (run !== undefined) await getRunOr404(t.s, project, run);
+  return project;
+}
+
 export const getAlerts = defineTool({
   name: "get_alerts",
   title: "Read alerts",
@@ -36,8 +43,8 @@ export const getAlerts = defineTool({
   output: z.object({ result: z.array(TrackioAlert), next_cursor: z.number().int(), has_more: z.boolean() }),
   annotations: { readOnlyHint: true, openWorldHint: false },
   run: async ({ project, ...args }, t) => {
-    // A project the key may not see answers as one that does not exist: an empty page.
-    const page = canSeeProject(t.principal, project) ? await queryAlerts(t.s, project, asQuery(args)) : emptyAlertPage(args.cursor);
+    const query = asQuery(args);
+    const page = await queryAlerts(t.s, await checkTarget(t, project, query.run), query);
     return { result: page.alerts.map(toTrackioAlert), next_cursor: page.next_cursor, has_more: page.has_more };
   },
 });
@@ -45,7 +52,7 @@ export const getAlerts = defineTool({
 export const waitForAlertsTool = defineTool({
   name: "wait_for_alerts",
   title: "Wait for new alerts",
-  description: `Block until at least one alert matching the filters is raised, then return at once; or return empty with timed_out: true after timeout seconds (default 30, at most ${MCP_MAX_WAIT_SECONDS}). "New" means after cursor (or after since); with neither, after the moment of this call. Returns the alerts newest first, each with its cursor, and next_cursor: to watch a run, call again with cursor=next_cursor so nothing is missed between calls. The project need not exist yet. React to error alerts by stopping or changing approach, warn by tweaking, info as a milestone.`,
+  description: `Block until at least one alert matching the filters is raised, then return at once; or return empty with timed_out: true after timeout seconds (default 30, at most ${MCP_MAX_WAIT_SECONDS}). "New" means after cursor (or after since); with neither, after the moment of this call. Returns the alerts newest first, each with its cursor, and next_cursor: to watch a run, call again with cursor=next_cursor so nothing is missed between calls. An unknown project or run is an error (a typo never waits out the timeout). React to error alerts by stopping or changing approach, warn by tweaking, info as a milestone.`,
   scope: "read",
   input: z.strictObject({
     ...filterArgs,
@@ -60,7 +67,6 @@ export const waitForAlertsTool = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   run: async ({ project, ...args }, t) => {
     const query: z.output<typeof WaitQuery> = asQuery(args);
-    // Waits like a missing project, then answers empty, so the wait's length reveals nothing.
-    return canSeeProject(t.principal, project) ? waitForAlerts(t.s, project, query) : hiddenWait(query);
+    return waitForAlerts(t.s, await checkTarget(t, project, query.run), query);
   },
 });

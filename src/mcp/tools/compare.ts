@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CompareMode, Comparison, MAX_COMPARED_RUNS, MetricName, RunRef } from "../../contract";
 import { compareRuns as compare } from "../../services/compare";
 import { projectArg } from "../args";
-import { defineTool, visibleProject } from "../tool";
+import { defineTool, knownProject } from "../tool";
 
 export const compareRuns = defineTool({
   name: "compare_runs",
@@ -20,5 +20,5 @@ export const compareRuns = defineTool({
   }),
   output: Comparison,
   annotations: { readOnlyHint: true, openWorldHint: false },
-  run: async ({ project, ...args }, t) => compare(t.s, visibleProject(t, project), args),
+  run: async ({ project, ...args }, t) => compare(t.s, await knownProject(t, project), args),
 });

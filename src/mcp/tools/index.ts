@@ -2,6 +2,7 @@ import type { ToolDef } from "../tool";
 import { getAlerts, waitForAlertsTool } from "./alerts";
 import { compareRuns } from "./compare";
 import { getLogsTool, getSystemLogsTool } from "./logs";
+import { getMedia } from "./media";
 import { getAllProjects, getProjectSummary, getRunsForProject, getSettings } from "./projects";
 import { addAlertRule, listAlertRules, removeAlertRule } from "./rules";
 import { getMetricsForRun, getMetricValues, getRunSummary, getSnapshot } from "./runs";
@@ -18,6 +19,7 @@ export const TOOLS: ToolDef[] = [
   getSnapshot,
   getLogsTool,
   getSystemLogsTool,
+  getMedia,
   getAlerts,
   waitForAlertsTool,
   compareRuns,

@@ -3,7 +3,7 @@ import { getRunOr404 } from "../../services/run-refs";
 import { getLogs as trackioGetLogs } from "../../trackio/endpoints/metrics";
 import { getSystemLogs as trackioGetSystemLogs } from "../../trackio/endpoints/system";
 import { projectArg, runArgs } from "../args";
-import { defineTool, runRef, visibleProject } from "../tool";
+import { defineTool, runRef, knownProject } from "../tool";
 import { viaTrackio } from "../trackio-bridge";
 
 const READ = { readOnlyHint: true, openWorldHint: false } as const;
@@ -20,7 +20,7 @@ export const getLogsTool = defineTool({
   annotations: READ,
   run: async (args, t) => {
     // Resolved here first so that an unknown run is a tool error naming it, not an empty list.
-    const run = await getRunOr404(t.s, visibleProject(t, args.project), runRef(args));
+    const run = await getRunOr404(t.s, await knownProject(t, args.project), runRef(args));
     return { result: (await viaTrackio(trackioGetLogs, t, { project: args.project, run_id: run.id, scalar_only: args.scalar_only })) as z.infer<typeof Rows> };
   },
 });
@@ -35,7 +35,7 @@ export const getSystemLogsTool = defineTool({
   output: z.object({ result: Rows }),
   annotations: READ,
   run: async (args, t) => {
-    const run = await getRunOr404(t.s, visibleProject(t, args.project), runRef(args));
+    const run = await getRunOr404(t.s, await knownProject(t, args.project), runRef(args));
     return { result: (await viaTrackio(trackioGetSystemLogs, t, { project: args.project, run_id: run.id })) as z.infer<typeof Rows> };
   },
 });

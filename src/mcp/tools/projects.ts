@@ -5,7 +5,7 @@ import { projectSummary } from "../../services/projects";
 import { listProjectRuns } from "../../services/runs";
 import { getSettings as trackioGetSettings } from "../../trackio/endpoints/projects";
 import { noArgs, projectArg } from "../args";
-import { defineTool, visibleProject } from "../tool";
+import { defineTool, knownProject } from "../tool";
 import { viaTrackio } from "../trackio-bridge";
 import { TrackioProjectSummary, TrackioRunRef, TrackioSettings, toTrackioProjectSummary } from "../trackio-shapes";
 
@@ -32,7 +32,7 @@ export const getRunsForProject = defineTool({
   output: z.object({ result: z.array(TrackioRunRef) }),
   annotations: READ,
   run: async ({ project }, t) => {
-    const runs = await listProjectRuns(t.s, visibleProject(t, project), ListRunsQuery.parse({}));
+    const runs = await listProjectRuns(t.s, await knownProject(t, project), ListRunsQuery.parse({}));
     return { result: runs.map((r) => ({ id: r.id, name: r.name, created_at: r.created_at })) };
   },
 });
@@ -41,12 +41,12 @@ export const getProjectSummary = defineTool({
   name: "get_project_summary",
   title: "Summarise a project",
   description:
-    "Summarise a project: its number of runs, each run's {id, name, created_at}, and last_activity (the highest step any run has logged, or null).",
+    "Summarise a project: its number of runs, each run's {id, name, created_at}, last_activity (when any run last logged, ISO-8601) and last_step (the highest step any run has logged); both null without logs.",
   scope: "read",
   input: z.strictObject({ project: projectArg }),
   output: TrackioProjectSummary,
   annotations: READ,
-  run: async ({ project }, t) => toTrackioProjectSummary(await projectSummary(t.s, visibleProject(t, project))),
+  run: async ({ project }, t) => toTrackioProjectSummary(await projectSummary(t.s, await knownProject(t, project))),
 });
 
 export const getSettings = defineTool({

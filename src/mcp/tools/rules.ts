@@ -3,7 +3,7 @@ import { CreateRule, Rule, RuleCondition, RuleId } from "../../contract";
 import { addRule, listRules, removeRule } from "../../services/rules";
 import { parseOrThrow } from "../../validate";
 import { projectArg } from "../args";
-import { defineTool, visibleProject } from "../tool";
+import { defineTool, knownProject, visibleProject } from "../tool";
 
 const r = CreateRule.shape;
 
@@ -11,7 +11,7 @@ export const addAlertRule = defineTool({
   name: "add_alert_rule",
   title: "Add a server-side alert rule",
   description:
-    "Make the server raise an alert whenever a metric of any run in the project meets a condition, with no alert code in the training script: it fires once when the condition becomes true for a run (and again only after it was false), and the alert reaches every watcher (get_alerts, wait_for_alerts, WebSockets, webhooks) with rule_id set. Conditions: {type:'gt'|'lt', value} thresholds; {type:'non_finite'} for NaN/Infinity; {type:'no_improvement', steps, mode:'min'|'max', min_delta?} (early stopping: no new best for that many steps); {type:'spike', factor, direction?:'up'|'down'|'both'} (consecutive values changing more than factor times). title and text are templates: {value}, {value:.4f}, {step}, {run}, {metric}, {rule}, plus {threshold}; {best}, {best_step}, {steps}; {previous}, {ratio}, {factor} for their conditions. Built-in NaN and stale-run detectors are already on. Needs a write key. Returns the stored rule.",
+    "Make the server raise an alert whenever a metric of any run in the project meets a condition, with no alert code in the training script: it fires once when the condition becomes true for a run (and again only after it was false), and the alert reaches every watcher (get_alerts, wait_for_alerts, WebSockets, webhooks) with rule_id set. Conditions: {type:'gt'|'lt', value} thresholds; {type:'non_finite'} for NaN/Infinity; {type:'no_improvement', steps, mode:'min'|'max', min_delta?} (early stopping: no new best for that many steps); {type:'spike', factor, direction?:'up'|'down'|'both'} (consecutive values changing more than factor times). title and text are templates: {value}, {value:.4f}, {step}, {run}, {metric}, {rule}, plus {threshold}; {best}, {best_step}, {steps}; {previous}, {ratio}, {factor} for their conditions. Built-in NaN and stale-run detectors are already on. The project may be new (set rules before starting the runs); every other tool refuses an unknown project. Needs a write key. Returns the stored rule.",
   scope: "write",
   input: z.strictObject({
     project: projectArg,
@@ -26,6 +26,7 @@ export const addAlertRule = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   run: async ({ project, ...rule }, t) => {
     // The contract checks the templates against the condition, naming the field on failure.
+    // The one tool that may name a new project: rules go in before the script's first run.
     const { rule: stored } = await addRule(t.s, visibleProject(t, project), parseOrThrow(CreateRule, rule, "arguments"));
     return stored;
   },
@@ -39,7 +40,7 @@ export const listAlertRules = defineTool({
   input: z.strictObject({ project: projectArg }),
   output: z.object({ rules: z.array(Rule) }),
   annotations: { readOnlyHint: true, openWorldHint: false },
-  run: async ({ project }, t) => ({ rules: await listRules(t.s, visibleProject(t, project)) }),
+  run: async ({ project }, t) => ({ rules: await listRules(t.s, await knownProject(t, project)) }),
 });
 
 export const removeAlertRule = defineTool({
@@ -50,5 +51,5 @@ export const removeAlertRule = defineTool({
   input: z.strictObject({ project: projectArg, id: RuleId.describe("The rule's id") }),
   output: z.object({ deleted: z.boolean(), id: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  run: async ({ project, id }, t) => removeRule(t.s, visibleProject(t, project), id),
+  run: async ({ project, id }, t) => removeRule(t.s, await knownProject(t, project), id),
 });

@@ -6,7 +6,7 @@ import { runSummary } from "../../services/runs";
 import { getMetricValues as trackioMetricValues, getSnapshot as trackioSnapshot } from "../../trackio/endpoints/metrics";
 import { parseOrThrow } from "../../validate";
 import { projectArg, runArgs } from "../args";
-import { defineTool, runRef, visibleProject } from "../tool";
+import { defineTool, runRef, knownProject } from "../tool";
 import { viaTrackio } from "../trackio-bridge";
 import { TrackioPoint, TrackioRunSummary, toTrackioPoint, toTrackioRunSummary } from "../trackio-shapes";
 
@@ -26,13 +26,13 @@ export const getRunSummary = defineTool({
   name: "get_run_summary",
   title: "Summarise a run",
   description:
-    "Summarise one run: its config (hyperparameters), metric names, number of log entries and last step. Trackflare adds its status (running, finished, failed, or stale when the script stopped reporting) and its alert counts by level.",
+    "Summarise one run: its config (hyperparameters), metric names, number of log entries and last step. Trackflare adds its status (running, finished, failed, stale when a script logging through the SDK or REST stopped reporting without finishing, or ended when a script logging through Trackio's protocol, which has no finish call, went quiet: not a failure) and its alert counts by level.",
   scope: "read",
   input: z.strictObject({ project: projectArg, ...runArgs }),
   output: TrackioRunSummary.extend({ status: RunStatus, alert_counts: AlertCounts }),
   annotations: READ,
   run: async (args, t) => {
-    const summary = await runSummary(t.s, visibleProject(t, args.project), runRef(args));
+    const summary = await runSummary(t.s, await knownProject(t, args.project), runRef(args));
     return { ...toTrackioRunSummary(summary), status: summary.status, alert_counts: summary.alert_counts };
   },
 });
@@ -45,7 +45,7 @@ export const getMetricsForRun = defineTool({
   input: z.strictObject({ project: projectArg, ...runArgs }),
   output: z.object({ result: z.array(z.string()) }),
   annotations: READ,
-  run: async (args, t) => ({ result: (await metricNames(t.s, visibleProject(t, args.project), runRef(args))).metrics }),
+  run: async (args, t) => ({ result: (await metricNames(t.s, await knownProject(t, args.project), runRef(args))).metrics }),
 });
 
 export const getMetricValues = defineTool({
@@ -68,12 +68,12 @@ export const getMetricValues = defineTool({
   run: async (args, t) => {
     if (args.at_time !== undefined) {
       // Time windows are Trackio's selector; its handler is the one implementation of them.
-      const run = await getRunOr404(t.s, visibleProject(t, args.project), runRef(args));
+      const run = await getRunOr404(t.s, await knownProject(t, args.project), runRef(args));
       const values = await viaTrackio(trackioMetricValues, t, { project: args.project, run: run.name, run_id: run.id, metric_name: args.metric_name, at_time: args.at_time, window: args.window });
       return { result: values as z.infer<typeof TrackioPoint>[], downsampled: false };
     }
     const q = parseOrThrow(MetricQuery, { step: args.step, around: args.around_step, window: args.window, max_points: args.max_points }, "arguments");
-    const r = await metricValues(t.s, visibleProject(t, args.project), runRef(args), args.metric_name, q);
+    const r = await metricValues(t.s, await knownProject(t, args.project), runRef(args), args.metric_name, q);
     return { result: r.values.map(toTrackioPoint), downsampled: r.downsampled };
   },
 });
@@ -92,12 +92,12 @@ export const getSnapshot = defineTool({
   annotations: READ,
   run: async (args, t) => {
     if (args.at_time !== undefined) {
-      const run = await getRunOr404(t.s, visibleProject(t, args.project), runRef(args));
+      const run = await getRunOr404(t.s, await knownProject(t, args.project), runRef(args));
       const snap = await viaTrackio(trackioSnapshot, t, { project: args.project, run_id: run.id, at_time: args.at_time, window: args.window });
       return snap as Record<string, z.infer<typeof TrackioPoint>[]>;
     }
     const q = parseOrThrow(SnapshotQuery, { step: args.step, around: args.around_step, window: args.window }, "arguments");
-    const snap = await snapshot(t.s, visibleProject(t, args.project), runRef(args), q);
+    const snap = await snapshot(t.s, await knownProject(t, args.project), runRef(args), q);
     return Object.fromEntries(Object.entries(snap.metrics).map(([name, points]) => [name, points.map(toTrackioPoint)]));
   },
 });

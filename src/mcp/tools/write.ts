@@ -3,7 +3,7 @@ import { Alert, CreateAlert, FinishRun, Run, RunName, RunRef } from "../../contr
 import { createAlerts } from "../../services/alerts";
 import { deleteRun, finishRun, renameRun } from "../../services/runs";
 import { projectArg, runArgs, withLevelEnum } from "../args";
-import { defineTool, runRef, visibleProject } from "../tool";
+import { defineTool, runRef, knownProject } from "../tool";
 
 // Trackio's mutation tools take its tokens as arguments; here the key in the Authorization
 // header decides, so the arguments are accepted (a Trackio-trained caller may send them) and ignored.
@@ -21,7 +21,7 @@ export const finishRunTool = defineTool({
   input: z.strictObject({ project: projectArg, ...runArgs, status: FinishRun.shape.status.describe("finished (default) or failed") }),
   output: Run,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  run: async (args, t) => finishRun(t.s, visibleProject(t, args.project), runRef(args), { status: args.status }),
+  run: async (args, t) => finishRun(t.s, await knownProject(t, args.project), runRef(args), { status: args.status }),
 });
 
 export const renameRunTool = defineTool({
@@ -39,7 +39,7 @@ export const renameRunTool = defineTool({
   output: z.object({ result: z.boolean(), run: Run }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   run: async (args, t) => {
-    const run = await renameRun(t.s, visibleProject(t, args.project), runRef({ run: args.old_name, run_id: args.run_id }), args.new_name);
+    const run = await renameRun(t.s, await knownProject(t, args.project), runRef({ run: args.old_name, run_id: args.run_id }), args.new_name);
     return { result: true, run };
   },
 });
@@ -55,7 +55,7 @@ export const deleteRunTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   run: async (args, t) => {
     // The run service deletes the run's metrics, system metrics and alerts, as on every interface.
-    const { id } = await deleteRun(t.s, visibleProject(t, args.project), runRef(args));
+    const { id } = await deleteRun(t.s, await knownProject(t, args.project), runRef(args));
     return { result: true, id };
   },
 });
@@ -82,7 +82,7 @@ export const logAlert = defineTool({
   output: Alert,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   run: async ({ project, ...alert }, t) => {
-    const [stored] = await createAlerts(t.s, visibleProject(t, project), [alert]);
+    const [stored] = await createAlerts(t.s, await knownProject(t, project), [alert]);
     return stored;
   },
 });

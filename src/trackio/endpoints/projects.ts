@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { ApiError } from "../../errors";
 import { listProjects, findProject } from "../../db/projects";
+import { projectHasMedia } from "../../db/media";
 import { projectHasSystemMetrics } from "../../db/system-metrics";
 import { projectHasNumericMetrics } from "../../db/trackio";
 import { alertCountsFor } from "../../services/alerts";
 import { projectSummary } from "../../services/projects";
 import { listProjectRuns } from "../../services/runs";
 import { endpoint, Project, type Ctx } from "../endpoint";
+import { MEDIA_DIR } from "../files";
 import { canRead, hasLogs } from "../identity";
 import { wireMetrics } from "../values";
 
@@ -79,7 +81,7 @@ export const getRunConfigs = endpoint({
 
 const DEFAULT_COLOR_PALETTE = ["#A8769B", "#E89957", "#3B82F6", "#10B981", "#EF4444", "#8B5CF6", "#14B8A6", "#F59E0B", "#EC4899", "#06B6D4"];
 
-/** Trackio's dashboard settings, with its defaults; there are no logos or media directory here. */
+/** Trackio's dashboard settings, with its defaults; no logos, and a media dir that only names `/file`'s files. */
 export const getSettings = endpoint({
   params: [],
   required: [],
@@ -90,7 +92,7 @@ export const getSettings = endpoint({
     color_palette: DEFAULT_COLOR_PALETTE,
     plot_order: [],
     table_truncate_length: 250,
-    media_dir: null,
+    media_dir: MEDIA_DIR,
     space_id: null,
   }),
 });
@@ -103,12 +105,13 @@ export const getTabAvailability = endpoint({
   run: async (ctx, a) => {
     const flags = { metrics: false, system: false, traces: false, media: false, reports: false, files: false, artifacts: false };
     if (!canRead(ctx, a.project) || !(await findProject(ctx.s.db, a.project))) return flags;
-    const [metrics, system, alerts] = await Promise.all([
+    const [metrics, system, media, alerts] = await Promise.all([
       projectHasNumericMetrics(ctx.s.db, a.project),
       projectHasSystemMetrics(ctx.s.db, a.project),
+      projectHasMedia(ctx.s.db, a.project),
       alertCountsFor(ctx.s.env, a.project),
     ]);
     // Trackio's "reports" tab also shows alerts.
-    return { ...flags, metrics, system, reports: alerts.info + alerts.warn + alerts.error > 0 };
+    return { ...flags, metrics, system, media, reports: alerts.info + alerts.warn + alerts.error > 0 };
   },
 });

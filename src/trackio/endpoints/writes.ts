@@ -8,7 +8,6 @@ import { systemRows } from "../../services/system-metrics";
 import { requireWriter } from "../auth";
 import { bulkLogChecker } from "../check-bulk-log";
 import { endpoint, Project, type Ctx } from "../endpoint";
-import { MEDIA_NOT_STORED, trackioBadRequest } from "../errors";
 import { forgetRunId, knownRunId, mapRunId, rememberRunId, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
@@ -161,13 +160,3 @@ async function alertRunId(ctx: Ctx, project: string, run: string, runId: string 
   }
   return (await mapRunId(ctx, project, runId ?? run)).id;
 }
-
-export const bulkUploadMedia = endpoint({
-  params: ["uploads", "hf_token"],
-  required: ["uploads"],
-  access: "write",
-  args: z.object({}),
-  run: async () => {
-    throw trackioBadRequest(MEDIA_NOT_STORED);
-  },
-});

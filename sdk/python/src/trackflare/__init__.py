@@ -10,6 +10,7 @@ from ._tracking import alert, current_run, finish, init, log, log_system, start_
 from ._version import __version__
 from .alert_level import AlertLevel
 from .api import Api
+from .media import Audio, Histogram, Image, Table, Video
 from .errors import (
     APIConnectionError,
     APIError,
@@ -42,6 +43,11 @@ __all__ = [
     "AlertLevel",
     "Api",
     "Run",
+    "Image",
+    "Audio",
+    "Video",
+    "Table",
+    "Histogram",
     "TrackflareError",
     "TrackflareWarning",
     "APIError",

@@ -58,9 +58,10 @@ class Http:
         query: Optional[Mapping[str, QueryValue]] = None,
         body: Any = None,
         timeout: Optional[float] = None,
+        content_type: Optional[str] = None,
     ) -> Any:
         """Sends one request and returns the parsed JSON answer. ``body`` is JSON-encoded unless it is
-        already ``str``/``bytes``. Raises ``APIError`` subclasses on non-2xx and ``APIConnectionError`` on
+        already ``str``/``bytes``; with ``content_type``, ``body`` is raw bytes of that type (a media file). Raises ``APIError`` subclasses on non-2xx and ``APIConnectionError`` on
         network failures or timeouts."""
         target = self._prefix + path
         if query:
@@ -73,7 +74,7 @@ class Http:
             headers["authorization"] = f"Bearer {self.token}"
         data: Optional[bytes] = None
         if body is not None:
-            headers["content-type"] = "application/json"
+            headers["content-type"] = content_type or "application/json"
             data = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body, allow_nan=False)).encode("utf-8")
         t = self.timeout if timeout is None else timeout
         for attempt in (0, 1):

@@ -1,6 +1,6 @@
 from typing import Any, Dict, List, Optional, Sequence
 
-from ._http import Http
+from ._http import Http, seg
 from .alert_level import LevelLike
 from .resources.alerts import Alerts, AlertWatch
 from .resources.compare import Compare
@@ -45,6 +45,11 @@ class Api:
     def run(self, project: str, run: str) -> Run:
         """One run by id or name (a name means the newest run with it)."""
         return Run(self, self.client_runs.get(project, run))
+
+    def media(self, project: str, run: str, name: Optional[str] = None, step: Optional[int] = None) -> List[Dict[str, Any]]:
+        """A run's stored media files (optionally of one metric and/or step): each its reference
+        (``_type``, ``file_path``, ``caption``, ``content_type``, ``size``, ``sha256``), ``name``, ``step``, ``kind``."""
+        return self.http.request("GET", f"/v1/projects/{seg(project)}/runs/{seg(run)}/media", query={"name": name, "step": step})["media"]
 
     def alerts(
         self,

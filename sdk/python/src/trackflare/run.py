@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from . import _encode
 from ._backoff import backoff_seconds
 from ._http import Http, seg
+from ._media_uploads import resolve_media
 from ._sender import Batch, Channel, Sender
 from .alert_level import AlertLevel, LevelLike, to_level
 from .errors import TrackflareWarning, is_retryable
@@ -81,7 +82,9 @@ class Run:
 
     def log(self, metrics: Dict[str, Any], step: Optional[int] = None) -> None:
         """Records ``metrics`` at ``step`` (default: one past the highest step so far, Trackio's rule; explicit
-        steps may repeat or go back). Values may be numbers, NaN/±Infinity, nested dicts, numpy or torch scalars."""
+        steps may repeat or go back). Values may be numbers, NaN/±Infinity, nested dicts, numpy or torch scalars,
+        and ``Image``/``Audio``/``Video``/``Table``/``Histogram``: files are uploaded first, and the entry is sent
+        once they are stored."""
         if self._closed:
             return self._warn_once("log-closed", "log() after finish() is ignored")
         if type(metrics) is not dict and not isinstance(metrics, dict):
@@ -239,9 +242,14 @@ class Run:
     def _send_logs(self, batch: Batch[LogItem]) -> None:
         self._ensure_created()
         if batch.body is None:
+            resolve_media(batch.items, self._upload, self._warn)
             batch.body = self._logs_body(batch)
         if batch.body:
             self._http.request("POST", f"/v1/projects/{seg(self.project)}/runs/{self.id}/logs", body=batch.body)
+
+    def _upload(self, f: Any, data: bytes, content_type: str, step: int, name: str) -> Dict[str, Any]:
+        query = {"step": step, "name": name, "caption": f.caption, "id": f.upload_id, "kind": f.kind}
+        return self._http.request("POST", f"/v1/projects/{seg(self.project)}/runs/{self.id}/media", query=query, body=data, content_type=content_type)
 
     def _send_system(self, batch: Batch[SystemItem]) -> None:
         self._ensure_created()

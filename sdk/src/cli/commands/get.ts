@@ -27,7 +27,7 @@ const project = leaf({
     const doc = projectDoc(await cliClient(args).projects.get(args.project));
     print(args, doc, (d) =>
       [
-        keyValues({ project: d.project, num_runs: d.num_runs, last_activity: d.last_activity }),
+        keyValues({ project: d.project, num_runs: d.num_runs, last_activity: d.last_activity, last_step: d.last_step }),
         "",
         d.runs.length ? table(d.runs, ["id", "name", "created_at"]) : "No runs found.",
       ].join("\n"),

@@ -1,7 +1,7 @@
 import { alertFilterArgs, group, intFlag, leaf, projectArg, runArg } from "../_args";
 import { cliClient } from "../config";
 import { bulletList, print } from "../output";
-import { trackioAlert } from "../shapes";
+import { shortId, trackioAlert } from "../shapes";
 import { alertFilter, alertsView } from "./_alerts";
 
 const projects = leaf({
@@ -21,11 +21,13 @@ const runs = leaf({
   args: {
     ...projectArg,
     group: { type: "string", description: "Only runs of this group" },
-    status: { type: "string", description: "Only runs with this status: running, finished, failed or stale" },
+    status: { type: "string", description: "Only runs with this status: running, finished, failed, stale or ended" },
   },
   async run({ args }) {
     const res = await cliClient(args).runs.list(args.project, { group: args.group, status: args.status as never });
-    print(args, { project: args.project, runs: res.runs.map((r) => r.name) }, (d) => bulletList("Runs", d.runs));
+    // Trackio's document lists names; `run_ids` (same order) tells runs that share a name apart.
+    const doc = { project: args.project, runs: res.runs.map((r) => r.name), run_ids: res.runs.map((r) => r.id) };
+    print(args, doc, (d) => bulletList("Runs", d.runs.map((name, i) => `${name}  ${shortId(d.run_ids[i])}`)));
   },
 });
 

@@ -1,6 +1,6 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { h } from "../dom";
+import { formatNumber, h } from "../dom";
 import type { XAxis } from "../router";
 import { prefersDark, runColor, themeColors } from "./colors";
 import { xyPairs, type Pt } from "./points";
@@ -11,6 +11,15 @@ export type ChartSettings = { x: XAxis; smooth: number; log: boolean };
 export type Window = [number, number];
 
 const HEIGHT = 220;
+
+/** Legend labels: a name shared by two charted runs gets the start of each run's id. */
+function runLabels(runs: ChartRun[]): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const r of runs) count.set(r.name, (count.get(r.name) ?? 0) + 1);
+  return new Map(runs.map((r) => [r.id, count.get(r.name)! > 1 ? `${r.name} · ${r.id.slice(0, 8)}` : r.name]));
+}
+
+const legendValue = (_u: uPlot, v: number | null) => (v === null || v === undefined ? "–" : formatNumber(v));
 
 const xLabel = (x: XAxis) => (x === "step" ? "step" : x === "time" ? "time" : x === "relative" ? "seconds since first point" : x.slice("metric:".length));
 
@@ -49,17 +58,19 @@ export class MetricChart {
     const series: uPlot.Series[] = [{ label: xLabel(s.x) }];
     let count = 0;
     let yMax = -Infinity;
+    const labels = runLabels(withData);
     for (const r of withData) {
+      const label = labels.get(r.id)!;
       const [xs, raw] = xyPairs(r.points, s.x, r.xMetric);
       const ys = s.log ? raw.map((v) => (v !== null && v > 0 ? v : null)) : raw;
       const single = ys.filter((v) => v !== null).length <= 1;
       const color = runColor(r.id);
       const dot = { show: single, size: 8, fill: color, stroke: color };
       const cols: (number | null)[][] = [xs, ys];
-      series.push({ label: r.name, stroke: runColor(r.id, smooth ? 0.28 : 1), width: 1, points: smooth ? { show: false } : dot });
+      series.push({ label, value: legendValue, stroke: runColor(r.id, smooth ? 0.28 : 1), width: 1, points: smooth ? { show: false } : dot });
       if (smooth) {
         cols.push(ema(ys, s.smooth));
-        series.push({ label: r.name, stroke: color, width: 1.75, points: dot });
+        series.push({ label, value: legendValue, stroke: color, width: 1.75, points: dot });
       }
       tables.push(cols as uPlot.AlignedData);
       count += xs.length;

@@ -9,8 +9,8 @@ import { errorBox } from "../session";
 const MAX_POINTS = 1000;
 const LIVE_INTERVAL_MS = 2000;
 
-/** Stale runs are polled too: a stale run is one that went quiet, and it may resume. */
-const isLive = (r: Run) => r.status === "running" || r.status === "stale";
+/** Stale and ended runs are polled too: both went quiet, and either may log again. */
+const isLive = (r: Run) => r.status === "running" || r.status === "stale" || r.status === "ended";
 
 const prefixOf = (metric: string) => (metric.includes("/") ? metric.slice(0, metric.indexOf("/")) : "");
 

@@ -44,7 +44,9 @@ export function projectView({ api }: ViewContext, project: string): View {
   /** The selected runs, or the newest few shown when nothing is selected. */
   function chartRuns() {
     const selected = params.runs.length ? runs.filter((r) => params.runs.includes(r.id)) : table.visible().slice(0, DEFAULT_CHARTED);
-    const key = selected.map((r) => r.id).join(",");
+    // The note depends on whether the user chose the runs, so choosing exactly the runs shown by
+    // default still redraws without it.
+    const key = `${params.runs.length ? "chosen" : "default"}:${selected.map((r) => r.id).join(",")}`;
     if (key === charted) return;
     charted = key;
     const note = params.runs.length || !selected.length ? "" : `Showing the ${selected.length} newest run${selected.length > 1 ? "s" : ""}; select runs in the table to choose.`;

@@ -1,7 +1,7 @@
 import type { AlertCounts, Run } from "../api";
 import { runColor } from "../chart/colors";
 import { ago, append, formatValue, h } from "../dom";
-import { comparePath, paramsQuery, runPath, type ViewParams } from "../router";
+import { comparePath, mediaPath, paramsQuery, runPath, type ViewParams } from "../router";
 import { configKeys, configMatcher, groupRuns, nameMatcher } from "../run-filters";
 
 type Props = {
@@ -107,6 +107,7 @@ export class RunsTable {
     append(this.toolbar, [
       h("span", {}, `${visible.length} of ${this.runs.length} runs · ${nSel} selected`),
       nSel ? h("a", { class: "button", href: comparePath(this.props.project) + paramsQuery({ runs: p.runs }), "data-link": true, id: "compare-link" }, `Compare ${nSel} selected`) : null,
+      h("a", { class: "button", href: mediaPath(this.props.project) + paramsQuery({ runs: p.runs }), "data-link": true, id: "media-link" }, nSel ? `Media & Tables of ${nSel} selected` : "Media & Tables"),
       nSel ? h("button", { type: "button", class: "link", onClick: () => this.setSelected(p.runs, false) }, "Clear selection") : null,
     ]);
 
