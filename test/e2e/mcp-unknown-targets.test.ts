@@ -24,6 +24,7 @@ const ARGS: Record<string, Record<string, unknown>> = {
   rename_run: { old_name: "r1", new_name: "r2" },
   delete_run: { run: "r1" },
   remove_alert_rule: { id: "r1" },
+  get_media: { run: "r1" },
 };
 
 const project = uniqueProject("mcp-unknown");

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { MediaItem, MetricName, Step } from "../../contract";
 import { listMedia, mediaByPath } from "../../services/media";
 import { projectArg, runArgs } from "../args";
-import { defineTool, runRef, visibleProject } from "../tool";
+import { defineTool, knownProject, runRef } from "../tool";
 
 /** Images sent as MCP image content per call, and the largest one sent: a model's context is finite. */
 const MAX_IMAGES = 8;
@@ -31,7 +31,7 @@ export const getMedia = defineTool({
   output: z.object({ project: z.string(), run: z.string(), run_id: z.string(), media: z.array(MediaItem), images_attached: z.array(z.string()) }),
   annotations: { readOnlyHint: true, openWorldHint: false },
   run: async (args, t) => {
-    const project = visibleProject(t, args.project);
+    const project = await knownProject(t, args.project);
     const list = await listMedia(t.s, project, runRef(args), { name: args.name, step: args.step });
     const attached = args.images ? list.media.filter((m) => VIEWABLE.has(m.content_type) && m.size <= MAX_IMAGE_BYTES).slice(0, MAX_IMAGES) : [];
     return { ...list, images_attached: attached.map((m) => m.file_path) };
