@@ -17,6 +17,7 @@ import { media } from "./routes/media";
 import { projects } from "./routes/projects";
 import { rules } from "./routes/rules";
 import { runControl } from "./routes/run-control";
+import { withRoundTripCounts } from "./round-trips/count";
 import { runs } from "./routes/runs";
 import { settings } from "./routes/settings";
 import { trackio } from "./trackio/routes";
@@ -56,7 +57,7 @@ app.onError(onError);
 app.notFound(onNotFound);
 
 export default {
-  fetch: app.fetch,
+  fetch: withRoundTripCounts(app.fetch),
   // One handler for both queues of wrangler.toml: deliveries, and the dead letters of their last retry.
   queue: (batch, env) => (batch.queue === DEAD_LETTER_QUEUE_NAME ? handleDeadLetters(batch, env) : handleWebhookBatch(batch, env)),
 } satisfies ExportedHandler<Env>;

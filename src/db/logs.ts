@@ -49,6 +49,10 @@ const UPSERT_ROLLUPS = `INSERT INTO metric_rollups (run_id, name, width, bucket,
 // statements in order on one connection), so duplicates never inflate log_count.
 const COUNT_INSERTED = `UPDATE runs SET log_count = log_count + changes() WHERE id = ?1 AND project = ?2`;
 
+// Read inside the write transaction, just before UPDATE_RUN clears `stale`: the run's status as
+// this batch found it, and why the project's object must see the batch (src/ingest/hooks.ts).
+const SELECT_HOOKS = `SELECT r.status AS status, p.ingest_hooks AS hooks FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
+
 const UPDATE_RUN = `UPDATE runs SET
     last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
     updated_at = ?3, last_log_at = ?3, last_log_us = ?4,
@@ -64,6 +68,11 @@ const COUNT_NON_FINITE = `UPDATE metric_names SET non_finite = non_finite + (val
 export type NewLogEntry = { log_id: string; step: number | null; metrics: Record<string, unknown>; us?: number };
 
 export type StoredEntry = IngestedEntry & { log_id: string };
+
+/** What the write transaction saw: the run's status before the batch and the project's ingest hooks. */
+export type IngestSeen = { statusBefore: RunRow["status"] | null; hooks: number };
+
+export type AppendedRows = { stored: StoredEntry[]; duplicates: number; lastStep: number | null; seen: IngestSeen; before?: RunRow | null };
 
 async function existingLogIds(d1: D1Database, runId: string, ids: string[]): Promise<Set<string>> {
   const existing = new Set<string>();
@@ -90,21 +99,21 @@ export async function appendLogRows(
   run: { id: string; project: string; lastStep?: number | null },
   entries: NewLogEntry[],
   nowUs: number,
-): Promise<{ stored: StoredEntry[]; duplicates: number; lastStep: number | null; before?: RunRow | null }> {
+): Promise<AppendedRows> {
   const lookedUp = run.lastStep !== undefined;
   if (!lookedUp && entries.some((e) => e.step === null)) throw new Error("appendLogRows: entries without a step need the run's last step");
   const needsSteps = entries.some((e) => e.step === null);
-  const seen = needsSteps ? await existingLogIds(d1, run.id, entries.map((e) => e.log_id)) : new Set<string>();
+  const known = needsSteps ? await existingLogIds(d1, run.id, entries.map((e) => e.log_id)) : new Set<string>();
   const candidates: StoredEntry[] = [];
   let maxStep = run.lastStep ?? -1;
   for (const e of entries) {
-    if (seen.has(e.log_id)) continue;
-    seen.add(e.log_id);
+    if (known.has(e.log_id)) continue;
+    known.add(e.log_id);
     const step = e.step ?? maxStep + 1;
     maxStep = Math.max(maxStep, step);
     candidates.push({ log_id: e.log_id, step, us: e.us ?? nowUs, metrics: e.metrics });
   }
-  if (!candidates.length) return { stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null };
+  if (!candidates.length) return { stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null, seen: { statusBefore: null, hooks: 0 } };
 
   const rows = candidates.map((e) => ({ i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
   const statements: D1PreparedStatement[] = [];
@@ -117,15 +126,19 @@ export async function appendLogRows(
   }
   for (const chunk of chunkJson(metricKinds(candidates))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk, run.project));
   for (const chunk of chunkJson(computeRollups(candidates))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk, run.project));
+  const hooksAt = statements.length;
+  statements.push(d1.prepare(SELECT_HOOKS).bind(run.id, run.project));
   statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, formatTimestamp(nowUs), nowUs, run.project));
   const results = await d1.batch<Record<string, unknown>>(statements);
+  const hooksRow = results[hooksAt].results[0];
+  const seen: IngestSeen = { statusBefore: (hooksRow?.status as RunRow["status"] | undefined) ?? null, hooks: Number(hooksRow?.hooks ?? 0) };
   const inserted = new Set(insertAt.flatMap((i) => results[i].results.map((r) => r.log_id as string)));
   const stored = candidates.filter((e) => inserted.has(e.log_id));
   const duplicates = entries.length - stored.length;
   const nonFinite = nonFiniteCounts(stored);
   if (nonFinite.length) await d1.prepare(COUNT_NON_FINITE).bind(run.id, JSON.stringify(nonFinite)).run();
-  if (lookedUp) return { stored, duplicates, lastStep: maxStep };
+  if (lookedUp) return { stored, duplicates, lastStep: maxStep, seen };
   const raw = results[0].results[0];
   const before = raw ? runRowFromSql(raw) : null;
-  return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, before };
+  return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, seen, before };
 }

@@ -9,6 +9,12 @@ export const projects = sqliteTable("projects", {
   createdAt: text("created_at").notNull(),
   /** Per-project settings (JSON): stale_after, built-in detectors on/off. */
   settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  /** Why the project's object must see a stored batch (src/ingest/hooks.ts), as the object last published it. */
+  ingestHooks: integer("ingest_hooks").notNull().default(0),
+  /** The version of that publication; only a higher one replaces it. */
+  ingestHooksVersion: integer("ingest_hooks_version").notNull().default(0),
+  /** The shard directory: the D1 binding holding the project's metric logs (all in `DB` for now). */
+  shard: text("shard").notNull().default("DB"),
 });
 
 export const runs = sqliteTable(

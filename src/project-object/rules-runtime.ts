@@ -67,6 +67,11 @@ export class ProjectRules {
     return this.store.rules();
   }
 
+  /** Whether the project has rules of its own (the built-in detectors aside). */
+  hasRules(): boolean {
+    return (this.compiled ??= this.store.rules().map(compileRule)).length > 0;
+  }
+
   get(id: string): Rule | null {
     return this.store.rule(id);
   }

@@ -3,11 +3,11 @@ import { AlertFilters, AlertQuery, CreateAlert, CreateAlertBatch, MAX_BODY_BYTES
 import { projectAccess } from "../auth/middleware";
 import { canSeeProject, projectNotFound, requireScope } from "../auth/principal";
 import { limitBody } from "../body-limit";
-import { findProject } from "../db/projects";
 import { createRouter } from "../env";
 import { badRequest } from "../errors";
 import { createAlerts, emptyAlertPage, hiddenWait, queryAlerts, subscribeAlerts, waitForAlerts } from "../services/alerts";
 import { svc } from "../services/context";
+import { projectExists } from "../services/known-projects";
 import { parseOrThrow, valid } from "../validate";
 
 /** `{alerts:[...]}` or one alert; chosen by shape, so errors name the field of the right form. */
@@ -44,7 +44,7 @@ export const alerts = createRouter()
   .get("/ws", projectAccess("read"), valid("query", AlertFilters), async (c) => {
     const project = c.req.param("project")!;
     const s = svc(c.env, c.var.principal);
-    if (!(await findProject(s.db, project))) throw projectNotFound(project);
+    if (!(await projectExists(s, project))) throw projectNotFound(project);
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw badRequest("Expected a WebSocket upgrade (Upgrade: websocket)");
     const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
     return subscribeAlerts(s, project, c.req.valid("query"), offered.includes("bearer"));

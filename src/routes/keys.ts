@@ -1,4 +1,5 @@
 import { CreateKey } from "../contract";
+import { forgetAcceptedKey } from "../auth/accepted";
 import { requireAdmin } from "../auth/middleware";
 import { listKeys } from "../db/keys";
 import { createRouter } from "../env";
@@ -14,5 +15,6 @@ export const keys = createRouter()
   .delete("/:id", async (c) => {
     const revoked = await revokeApiKey(svc(c.env, c.var.principal), c.req.param("id"));
     if (!revoked) throw notFound(`Key '${c.req.param("id")}' not found`);
+    forgetAcceptedKey(revoked.id);
     return c.json(revoked);
   });

@@ -1,4 +1,4 @@
-import { AppendLogs, AppendSystemMetrics, CreateRun, FinishRun, ListRunsQuery, MetricQuery, ProjectName, RenameRun, SeriesQuery, SnapshotQuery } from "../contract";
+import { AppendSystemMetrics, CreateRun, FinishRun, ListRunsQuery, MetricQuery, ProjectName, RenameRun, SeriesQuery, SnapshotQuery } from "../contract";
 import { projectAccess } from "../auth/middleware";
 import { createRouter } from "../env";
 import { svc } from "../services/context";
@@ -6,7 +6,7 @@ import { appendLogsTo } from "../services/logs";
 import { appendSystemMetrics } from "../services/system-metrics";
 import { metricNames, metricValues, series, snapshot } from "../services/metrics";
 import { createOrResumeRun, deleteRun, finishRun, listProjectRuns, renameRun, runSummary } from "../services/runs";
-import { parseOrThrow, valid } from "../validate";
+import { parseOrThrow, valid, validLogs } from "../validate";
 
 const read = projectAccess("read");
 const write = projectAccess("write");
@@ -31,7 +31,7 @@ export const runs = createRouter()
   .post("/runs/:run/finish", write, valid("json", FinishRun), async (c) =>
     c.json(await finishRun(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
   .delete("/runs/:run", write, async (c) => c.json(await deleteRun(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("run"))))
-  .post("/runs/:run/logs", write, valid("json", AppendLogs), async (c) =>
+  .post("/runs/:run/logs", write, validLogs, async (c) =>
     c.json(await appendLogsTo(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))
   .post("/runs/:run/system", write, valid("json", AppendSystemMetrics), async (c) =>
     c.json(await appendSystemMetrics(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("run"), c.req.valid("json"))))

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { AlertFilters, AlertQuery, CreateAlert, WaitQuery, parseTimestamp, type Alert, type AlertCounts, type AlertPage, type WaitResult } from "../contract";
 import { SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type SocketSubscription, type StoredFilters } from "../project-object/types";
-import { ensureProject, findProject } from "../db/projects";
 import { listRuns } from "../db/runs";
 import { badRequest } from "../errors";
 import type { Svc } from "./context";
+import { ensureProjectOnce, projectExists } from "./known-projects";
 import { findRunByRef, isRunId, requireProject, runNotFound } from "./run-refs";
 
 // REST/Trackio/MCP alert calls as ProjectAlerts RPC. Runs are resolved against D1 here, before
@@ -40,7 +40,7 @@ export async function createAlerts(
         { path: `${prefix(i)}timestamp`, message: "not a valid ISO-8601 instant" },
       ]);
   });
-  await ensureProject(s.db, project);
+  await ensureProjectOnce(s, project);
   const runs = new Map<string, { run_id: string | null; run: string | null }>();
   const resolve = async (a: z.output<typeof CreateAlert>) => {
     if (a.run_id === undefined && a.run === undefined) return { run_id: null, run: null };
@@ -99,7 +99,7 @@ const emptyPage = (cursor: number | undefined): AlertPage => ({ alerts: [], next
 /** Newest first. An unknown project is an empty page, as Trackio answers. */
 export async function queryAlerts(s: Svc, project: string, q: z.output<typeof AlertQuery>): Promise<AlertPage> {
   const since_us = sinceMicros(q.since);
-  if (!(await findProject(s.db, project))) return emptyPage(q.cursor);
+  if (!(await projectExists(s, project))) return emptyPage(q.cursor);
   const filters: AlertQueryFilters = { ...(await storedFilters(s, project, q)), since_us, cursor: q.cursor, limit: q.limit };
   return projectObject(s.env, project).queryAlerts(filters);
 }

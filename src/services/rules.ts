@@ -55,7 +55,7 @@ export async function getRuleOr404(s: Svc, project: string, id: string): Promise
 }
 
 export async function removeRule(s: Svc, project: string, id: string): Promise<{ deleted: true; id: string }> {
-  const removed = (await findProject(s.db, project)) ? await projectObject(s.env, project).removeRule(id) : false;
+  const removed = (await findProject(s.db, project)) ? await projectObject(s.env, project).removeRule(project, id) : false;
   if (!removed) throw ruleNotFound(project, id);
   await audit(s, project, "rule.remove", id);
   return { deleted: true, id };
@@ -90,12 +90,13 @@ export async function watchStartedRun(s: Svc, run: RunRow): Promise<void> {
  * rules and detectors and stores their alerts in the same call. The entries are already stored, so
  * a failure here is logged rather than failing the request (a retry would find them duplicates).
  */
-export async function evaluateRulesOnIngest(s: Svc, run: RunRow, stored: StoredEntry[]): Promise<void> {
+export async function evaluateRulesOnIngest(s: Svc, run: RunRow, stored: StoredEntry[], hooksSeen?: number): Promise<void> {
   try {
     await projectObject(s.env, run.project).evaluate(
       run.project,
       { id: run.id, name: run.name, status: run.status },
       stored.map((e) => ({ step: e.step, metrics: e.metrics })),
+      hooksSeen,
     );
   } catch (err) {
     console.error("rule evaluation failed", run.project, err instanceof Error ? err.message : String(err));

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { CreateRun, FinishRun, ListRunsQuery, type CreatedRun, type Run, type RunSummary } from "../contract";
 import { formatTimestamp } from "../contract/time";
-import { metricNamesOf } from "../db/metrics";
-import { ensureProject } from "../db/projects";
+import { metricNamesOf, runWithMetricNames } from "../db/metrics";
 import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
@@ -11,8 +10,9 @@ import { alertCountsFor, projectObject } from "./alerts";
 import { listNotes } from "../db/notes";
 import { audit } from "./audit";
 import type { Svc } from "./context";
+import { ensureProjectOnce } from "./known-projects";
 import { deleteRunObjects } from "./media";
-import { getRunOr404, requireProject } from "./run-refs";
+import { getRunOr404, isRunId, requireProject } from "./run-refs";
 import { watchStartedRun } from "./rules";
 
 /** Notes shown with a run's summary (newest first); `GET …/notes` lists them all. */
@@ -51,7 +51,7 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     name = generateRunName(names, count);
   }
   const now = formatTimestamp(s.nowUs);
-  await ensureProject(s.db, project);
+  await ensureProjectOnce(s, project);
   const row = await insertRun(s.db, {
     id: input.id ?? newRunId(),
     project,
@@ -96,10 +96,12 @@ export async function listProjectRuns(s: Svc, project: string, q: z.output<typeo
   return rows.map((r) => toRun(r));
 }
 
+/** A run by id costs one D1 round trip (the run and its metric names together), beside the object's counts. */
 export async function runSummary(s: Svc, project: string, ref: string): Promise<RunSummary> {
-  const row = await getRunOr404(s, project, ref);
+  const byId = isRunId(ref) ? await runWithMetricNames(s.env.DB, project, ref) : null;
+  const row = byId?.run ?? (await getRunOr404(s, project, ref));
   const [names, alertCounts, notes] = await Promise.all([
-    metricNamesOf(s.env.DB, row.id),
+    byId?.names ?? metricNamesOf(s.env.DB, row.id),
     alertCountsFor(s.env, project, row.id),
     listNotes(s.db, project, row.id, SUMMARY_NOTES),
   ]);

@@ -3,11 +3,12 @@ import { IsoTimestamp, LooseAlertLevel, MAX_LOG_ENTRIES, Metrics, Step, CreateAl
 import { findNewestRunByName } from "../../db/runs";
 import { insertSystemRows } from "../../db/system-metrics";
 import { createAlerts } from "../../services/alerts";
-import { appendLogs } from "../../services/logs";
+import { appendLogs, appendLogsToRunId } from "../../services/logs";
 import { systemRows } from "../../services/system-metrics";
 import { requireWriter } from "../auth";
+import { bulkLogChecker } from "../check-bulk-log";
 import { endpoint, Project, type Ctx } from "../endpoint";
-import { mapRunId, runForWrite } from "../identity";
+import { forgetRunId, knownRunId, mapRunId, rememberRunId, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
 
@@ -36,6 +37,10 @@ const MAX_ENTRIES = 100_000;
 const batch = <T extends z.ZodType>(entry: T, name: string) =>
   z.array(entry, { error: `${name} must be a list` }).max(MAX_ENTRIES, `${name} may hold at most ${MAX_ENTRIES} entries`);
 
+/** `bulk_log`'s bound arguments (src/trackio/check-bulk-log.ts reads its limits). */
+export const BulkLogArgs = z.object({ logs: batch(LogEntry, "logs") });
+export const BULK_LOG_CHECK = bulkLogChecker(BulkLogArgs, Project);
+
 /** Entries grouped by (project, run, run_id) in order of first appearance, as Trackio's server groups them. */
 function groupByRun<T extends { project: string; run: string; run_id?: string | null }>(entries: T[]) {
   const groups = new Map<string, { project: string; run: string; clientId: string; entries: T[] }>();
@@ -55,14 +60,20 @@ async function storeLogs(ctx: Ctx, logs: z.output<typeof LogEntry>[]) {
   for (const g of groupByRun(logs)) {
     // The SDK attaches the config to the first entry after each init; Python's truthiness skips `{}`.
     const config = g.entries.find((e) => e.config && Object.keys(e.config).length)?.config ?? null;
+    const toV1 = (slice: typeof g.entries) => ({ logs: slice.map((e) => ({ step: e.step ?? null, metrics: e.metrics, log_id: e.log_id ?? undefined })) });
+    // A run this isolate wrote to, a batch with its steps and no config (the client's steady state): one D1 round trip.
+    const known = config || g.entries.length > MAX_LOG_ENTRIES ? null : knownRunId(g.project, g.clientId);
+    if (known && (await appendLogsToRunId(ctx.s, g.project, known, toV1(g.entries)))) continue;
+    if (known) forgetRunId(g.project, g.clientId);
     let run = await runForWrite(ctx, g.project, g.run, g.clientId, config);
+    rememberRunId(g.project, g.clientId, run.id);
     // Metric rows get the server's time, one value per batch: Trackio's LogEntry has no
     // timestamp (a replayed pending entry's is ignored there too). A client replaying rows kept
     // while the server was unreachable may send more than one /v1 batch holds: each slice is
     // stored whole, and a retry of the request skips what was stored (log_id).
     for (let i = 0; i < g.entries.length; i += MAX_LOG_ENTRIES) {
       const slice = g.entries.slice(i, i + MAX_LOG_ENTRIES);
-      const r = await appendLogs(ctx.s, run, { logs: slice.map((e) => ({ step: e.step ?? null, metrics: e.metrics, log_id: e.log_id ?? undefined })) });
+      const r = await appendLogs(ctx.s, run, toV1(slice));
       run = { ...run, lastStep: r.last_step };
     }
   }
@@ -73,7 +84,8 @@ export const bulkLog = endpoint({
   params: ["logs", "hf_token"],
   required: ["logs"],
   access: "write",
-  args: z.object({ logs: batch(LogEntry, "logs") }),
+  args: BulkLogArgs,
+  fast: BULK_LOG_CHECK.check,
   run: (ctx, a) => storeLogs(ctx, a.logs),
 });
 
