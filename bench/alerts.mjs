@@ -7,7 +7,7 @@
 //     100k alerts of history in the project (medians of interleaved runs, through HTTP).
 // Last line: one JSON object. BENCH_SCALE=0.1 for a quick run.
 import WebSocket from "ws";
-import { call, log, median, percentile, round, startServer } from "./lib.mjs";
+import { ENGINE, call, log, median, percentile, round, startServer } from "./lib.mjs";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const SUBSCRIBERS = 100;
@@ -199,6 +199,7 @@ try {
   const q = await queryCost(server);
   console.log(
     JSON.stringify({
+      engine: ENGINE,
       subscribers: SUBSCRIBERS,
       alerts_pushed: PUSHES - push.dropped,
       push_deflate_p50_ms: round(percentile(deflated.fromAccept, 0.5)),
@@ -218,9 +219,11 @@ try {
       cursor_100k_ms: round(q.cursor.big_ms),
       cursor_100k_over_1k: round(q.cursor.ratio),
       since_filtered_100k_over_1k: round(q.since_run_min_level.ratio),
+      push_p50_ms: round(p50),
+      push_p99_ms: round(p99),
+      since_100k_over_1k: round(q.since.ratio),
     }),
   );
-  console.log(JSON.stringify({ push_p50_ms: round(p50), push_p99_ms: round(p99), since_100k_over_1k: round(q.since.ratio) }));
 } finally {
   await server.close();
 }

@@ -1,17 +1,21 @@
-// Shared benchmark helpers: a private wrangler dev, an API key, timing and percentiles.
+// Shared benchmark helpers: a private local server, an API key, timing and percentiles.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startDevServer } from "../src/local/dev-server.mjs";
 
-/** Starts a private wrangler dev with fresh state; returns {url, key, close}. */
+/** The engine benchmarks run: `npm start`'s (Miniflare directly) unless BENCH_ENGINE=wrangler. */
+export const ENGINE = process.env.BENCH_ENGINE === "wrangler" ? "wrangler" : "miniflare";
+
+/** Starts a private local server (as `npm start` runs it) with fresh state; returns {url, key, close}. */
 export async function startServer(vars = {}) {
   const persistTo = fs.mkdtempSync(path.join(os.tmpdir(), "trackflare-bench-"));
   const adminToken = `tf_admin_bench_${Date.now()}`;
-  const server = await startDevServer({ persistTo, adminToken, quiet: true, vars: { ALLOW_LOOPBACK_WEBHOOKS: "true", ...vars } });
+  const server = await startDevServer({ persistTo, adminToken, quiet: true, engine: ENGINE, vars: { ALLOW_LOOPBACK_WEBHOOKS: "true", ...vars } });
   return {
     url: server.url,
     key: adminToken,
+    persistTo,
     async close() {
       await server.close();
       fs.rmSync(persistTo, { recursive: true, force: true });
@@ -19,7 +23,8 @@ export async function startServer(vars = {}) {
   };
 }
 
-export async function call(base, key, method, p, body) {
+/** One request; `{json, headers}`, or a throw on any non-2xx answer. */
+export async function request(base, key, method, p, body) {
   const res = await fetch(`${base}${p}`, {
     method,
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
@@ -27,8 +32,10 @@ export async function call(base, key, method, p, body) {
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
+  return { json: text ? JSON.parse(text) : null, headers: res.headers };
 }
+
+export const call = async (base, key, method, p, body) => (await request(base, key, method, p, body)).json;
 
 export const percentile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -50,3 +57,23 @@ export async function timeMedian(fn, n = 5) {
 }
 
 export const log = (...args) => console.error(...args);
+
+/** A write key for the benchmarks' clients: what SDK and Trackio users send (the admin token skips the key lookup). */
+export async function writeKey(server) {
+  return (await call(server.url, server.key, "POST", "/v1/keys", { name: "bench-writer", scope: "write" })).key;
+}
+
+/** Bytes of the local D1 database files (SQLite file and its WAL) under a server's state directory. */
+export function d1Bytes(persistTo) {
+  const dir = path.join(persistTo, "v3/d1");
+  let total = 0;
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.sqlite(-wal)?$/.test(e.name)) total += fs.statSync(p).size;
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return total;
+}

@@ -1,5 +1,5 @@
 // bench:python: the Python client's figures (bench/python_sdk.py: log() cost, end-to-end points/s into a
-// private wrangler dev) beside the TypeScript SDK's end-to-end figure from bench:sdk, same workload
+// private local server) beside the TypeScript SDK's end-to-end figure from bench:sdk, same workload
 // (8 runs × 25,000 entries × 10 metrics). Last line: one JSON object. BENCH_SCALE=0.1 for a quick run.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";

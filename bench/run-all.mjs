@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark in turn (each starts its own wrangler dev), then one JSON
+// `npm run bench`: every benchmark in turn (each starts its own local server), then one JSON
 // object that merges their last lines.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const results = {};
-for (const name of ["ingest", "alerts", "sdk", "python"]) {
+for (const name of ["round-trips", "requests", "ingest", "alerts", "sdk", "python"]) {
   console.error(`\n== bench:${name} ==`);
   const r = spawnSync(process.execPath, [path.join(here, `${name}.mjs`)], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   const last = r.stdout.trim().split("\n").pop() ?? "";

@@ -2,7 +2,7 @@
 // 3 metrics each: the time spent inside log() only (the training loop's cost), and the SDK's
 // whole CPU per entry including batching and JSON, against a fetch that accepts at once, so the
 // server's time is not counted. (2) End-to-end points/s with the SDK as the client: 8 runs logging
-// 10 metrics per entry into a private `wrangler dev`, from the first log() until finish() resolves
+// 10 metrics per entry into a private local server, from the first log() until finish() resolves
 // and every entry is stored. Last line: one JSON object. Sizes: BENCH_SCALE=0.1 for a quick run.
 import { Run } from "../sdk/dist/index.js";
 import { call, log, round, startServer } from "./lib.mjs";

@@ -10,11 +10,14 @@ import { onError, onNotFound } from "./errors";
 import { mcp } from "./mcp/route";
 import { alertCounts } from "./routes/alert-counts";
 import { alerts } from "./routes/alerts";
+import { audit } from "./routes/audit";
 import { compare } from "./routes/compare";
 import { keys } from "./routes/keys";
 import { media } from "./routes/media";
 import { projects } from "./routes/projects";
 import { rules } from "./routes/rules";
+import { runControl } from "./routes/run-control";
+import { withRoundTripCounts } from "./round-trips/count";
 import { runs } from "./routes/runs";
 import { settings } from "./routes/settings";
 import { trackio } from "./trackio/routes";
@@ -33,6 +36,8 @@ const v1 = createRouter()
   .route("/keys", keys)
   .route("/projects", projects)
   .route("/projects/:project", runs)
+  .route("/projects/:project", runControl)
+  .route("/audit", audit)
   .route("/projects/:project/alerts", alerts)
   .route("/projects/:project/alert-counts", alertCounts)
   .route("/projects/:project/compare", compare)
@@ -52,7 +57,7 @@ app.onError(onError);
 app.notFound(onNotFound);
 
 export default {
-  fetch: app.fetch,
+  fetch: withRoundTripCounts(app.fetch),
   // One handler for both queues of wrangler.toml: deliveries, and the dead letters of their last retry.
   queue: (batch, env) => (batch.queue === DEAD_LETTER_QUEUE_NAME ? handleDeadLetters(batch, env) : handleWebhookBatch(batch, env)),
 } satisfies ExportedHandler<Env>;

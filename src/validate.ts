@@ -1,8 +1,11 @@
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
+import { validator } from "hono/validator";
 import type { z } from "zod";
 import { isTooLargeIssue } from "./contract/limits";
+import { AppendLogs } from "./contract/logs";
 import { ApiError } from "./errors";
+import { fastValidLogs } from "./ingest/check-logs";
 
 /** Issues as `{path, message}` with the field named, for the one error shape. */
 export function issuesToDetails(issues: readonly z.core.$ZodIssue[], prefix = "") {
@@ -39,3 +42,9 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, tar
   }
   return r.data;
 }
+
+/**
+ * `valid("json", AppendLogs)` with the hand-written check first (src/ingest/check-logs.ts): the
+ * same body parse, the same verdicts, and zod's own error for anything it does not accept.
+ */
+export const validLogs = validator("json", (value) => (fastValidLogs(value) ? value : parseOrThrow(AppendLogs, value)));

@@ -1,4 +1,4 @@
-import type { Alert, MediaItem, MetricValues, ProjectInfo, Run as RunRecord, RunStatus, RunSummary, WaitResult } from "../../src/contract";
+import type { Alert, Diagnosis, MediaItem, MetricValues, Note, ProjectInfo, Run as RunRecord, RunStatus, RunSummary, RunWaitResult, WaitResult } from "../../src/contract";
 import { Client, type ClientOptions } from "./client";
 import type { AlertFilter, AlertWatch, WatchHandlers } from "./resources/alerts";
 import type { MetricRange } from "./resources/metrics";
@@ -43,6 +43,25 @@ export class ApiRun {
 
   metric(name: string, range: MetricRange = {}): Promise<MetricValues> {
     return this.api.metric(this.project, this.id, name, range);
+  }
+
+  /** A bounded diagnosis: per-metric last/best/trend, train/val gaps, flags, alerts and notes. */
+  diagnosis(): Promise<Diagnosis> {
+    return this.api.client.runs.diagnosis(this.project, this.id);
+  }
+
+  /** Asks the run's script to stop (it sees `shouldStop()` on its next log batch). */
+  stop(reason?: string): Promise<RunRecord> {
+    return this.api.client.runs.stop(this.project, this.id, { reason });
+  }
+
+  addNote(text: string): Promise<Note> {
+    return this.api.client.notes.add(this.project, this.id, text);
+  }
+
+  /** Blocks until `until` holds or `timeout` seconds pass; see `Api.waitForRun`. */
+  wait(until: string, timeout: number): Promise<RunWaitResult> {
+    return this.api.waitForRun(this.project, this.id, { until, timeout });
   }
 
   toString() {
@@ -101,6 +120,20 @@ export class Api {
   /** Resolves with the first matching alerts after `cursor`/`since`, or `timed_out` after `timeout` seconds. */
   waitForAlert(project: string, filter: AlertFilter & { timeout: number }, opts: { signal?: AbortSignal } = {}): Promise<WaitResult> {
     return this.client.alerts.wait(project, filter, opts);
+  }
+
+  /**
+   * Blocks until the run's condition holds: `ended` (finished, failed, stopped, stale or ended),
+   * `step>=N`, or `<metric><op><value>` with op one of `<`, `<=`, `>`, `>=` (`val/loss<0.3`).
+   * Resolves `{matched, timed_out, status, step, value?}`; never busy-polls (ingest wakes it).
+   */
+  waitForRun(project: string, run: string, opts: { until: string; timeout: number; signal?: AbortSignal }): Promise<RunWaitResult> {
+    return this.client.runs.wait(project, run, opts);
+  }
+
+  /** A run's bounded diagnosis (a few KB whatever its length). */
+  diagnosis(project: string, run: string): Promise<Diagnosis> {
+    return this.client.runs.diagnosis(project, run);
   }
 
   /** Calls `onAlert` for each matching alert as it is raised; reconnects and resumes by itself. */

@@ -1,10 +1,12 @@
 import { resolveConnection, type Connection } from "./connection";
 import { APIConnectionError, APIError, APITimeoutError } from "./errors";
 import { Alerts } from "./resources/alerts";
+import { Audit } from "./resources/audit";
 import { Media } from "./resources/media";
 import { Keys } from "./resources/keys";
 import { Logs } from "./resources/logs";
 import { Metrics } from "./resources/metrics";
+import { Notes } from "./resources/notes";
 import { Projects } from "./resources/projects";
 import { Rules } from "./resources/rules";
 import { Runs } from "./resources/runs";
@@ -45,6 +47,8 @@ export class Client {
   readonly rules = new Rules(this);
   readonly webhooks = new Webhooks(this);
   readonly keys = new Keys(this);
+  readonly notes = new Notes(this);
+  readonly audit = new Audit(this);
   readonly media = new Media(this);
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;

@@ -27,6 +27,6 @@ export type { MetricRange } from "./resources/metrics";
 export type { UploadOptions } from "./resources/media";
 export { Audio, Histogram, Image, MediaFile, Table, Video, type MediaOptions, type MediaSource } from "./media/values";
 export type { RunFilters } from "./resources/runs";
-export { alert, config, currentRun, finish, init, log } from "./tracking/global";
-export { Run, type InitOptions } from "./tracking/run";
+export { alert, config, currentRun, finish, init, log, shouldStop } from "./tracking/global";
+export { Run, type FinishStatus, type InitOptions } from "./tracking/run";
 export type * from "./contract-types";

@@ -5,7 +5,8 @@ import { getDb } from "../db/client";
 import { findActiveKeyByHash, touchKey } from "../db/keys";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { canSeeProject, projectNotFound, requireScope, type Principal } from "./principal";
+import { ADMIN_TOKEN_NAME, canSeeProject, projectNotFound, requireScope, type Principal } from "./principal";
+import { acceptedPrincipal, rememberAccepted } from "./accepted";
 import { isRejectedHash, rememberRejected } from "./rejected";
 import { sha256Hex, timingSafeEqualHex } from "./tokens";
 
@@ -48,27 +49,33 @@ function adminTokenHash(token: string): Promise<string> {
   return adminHash.hash;
 }
 
-/** Resolves a token to a principal, or null. Never logs or echoes the token. */
-export async function authenticate(env: Env, token: string | null, ctx?: ExecutionContext): Promise<Principal | null> {
+/**
+ * Resolves a token to a principal, or null. Never logs or echoes the token. A key accepted less
+ * than ACCEPTED_TTL_MS ago costs no D1 query (accepted.ts states the revocation bound).
+ */
+export async function authenticate(env: Env, token: string | null, ctx?: ExecutionContext, now = Date.now()): Promise<Principal | null> {
   if (!token || token.length > 512) return null;
   const hash = await sha256Hex(token);
   if (env.ADMIN_TOKEN && timingSafeEqualHex(hash, await adminTokenHash(env.ADMIN_TOKEN))) {
-    return { keyId: null, scope: "admin", projects: null };
+    return { keyId: null, keyName: ADMIN_TOKEN_NAME, scope: "admin", projects: null };
   }
-  if (isRejectedHash(hash)) return null;
+  if (isRejectedHash(hash, now)) return null;
+  const cached = acceptedPrincipal(hash, now);
+  if (cached) return cached;
   const db = getDb(env.DB);
   const row = await findActiveKeyByHash(db, hash);
   if (!row) {
-    rememberRejected(hash);
+    rememberRejected(hash, now);
     return null;
   }
-  const now = Date.now();
   if ((lastTouched.get(row.id) ?? 0) < now - 60_000) {
     lastTouched.set(row.id, now);
     const touch = touchKey(db, row.id).catch(() => undefined);
     if (ctx) ctx.waitUntil(touch);
   }
-  return { keyId: row.id, scope: row.scope, projects: row.projects ?? null };
+  const principal: Principal = { keyId: row.id, keyName: row.name, scope: row.scope, projects: row.projects ?? null };
+  rememberAccepted(hash, principal, now);
+  return principal;
 }
 
 /** The caller of a request, from any place a key may travel; null when there is no valid key. */

@@ -4,6 +4,8 @@ import { ApiError } from "../errors";
 /** Who is calling: the ADMIN_TOKEN secret or a stored API key. */
 export type Principal = {
   keyId: string | null;
+  /** The key's name as given at creation (what the audit log and notes show); `ADMIN_TOKEN` for the secret. */
+  keyName: string;
   scope: KeyScope;
   /** null: every project. */
   projects: string[] | null;
@@ -23,3 +25,6 @@ export function requireScope(p: Principal, needed: KeyScope) {
 export function projectNotFound(project: string) {
   return new ApiError("not_found", `Project '${project}' not found`);
 }
+
+/** The name the deployment's ADMIN_TOKEN secret goes by in the audit log. */
+export const ADMIN_TOKEN_NAME = "ADMIN_TOKEN";

@@ -4,8 +4,8 @@ import { sha256Hex } from "./tokens";
  * A rejected write makes the `trackio` client re-send its pending batch about every 35 ms for
  * 30 s (test/fixtures/trackio-wire/errors.jsonl, `sdk-wrong-token`), and any client may retry a
  * 401 in a loop. Hashes of tokens that matched no key are remembered briefly per isolate, so such
- * a storm costs a hash per request and no D1 query. Only failures are cached: a revoked key stops
- * working at once, and a new key is random, so it was never rejected before.
+ * a storm costs a hash per request and no D1 query. A new key is random, so it was never rejected
+ * before; accepted keys have their own, shorter cache (accepted.ts, which bounds revocation).
  */
 const REJECTED_TTL_MS = 60_000;
 const REJECTED_MAX = 1024;

@@ -28,6 +28,9 @@ export const AppendLogsResult = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
   last_step: z.number().int().nullable(),
+  /** A stop was requested for the run: the script should stop and call finish() (its run then ends `stopped`). */
+  stop_requested: z.boolean().optional(),
+  stop_reason: z.string().nullable().optional(),
 });
 export type AppendLogsResult = z.infer<typeof AppendLogsResult>;
 

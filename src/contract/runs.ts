@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { AlertCounts, LooseAlertLevel, RunId, RunName } from "./common";
 import { BoundedRecord, LIMITS, StoredName } from "./limits";
+import { Note } from "./notes";
 
 /**
  * `stale`: a run made over REST, the SDKs or MCP that went silent for its project's `stale_after`
  * (with a `warn` alert: it was expected to finish). `ended`: a run made over Trackio's protocol,
  * which has no finish call, that went silent as long: the client stopped sending, and the protocol
  * cannot say whether it finished or crashed, so no alert. A later entry makes either `running`.
+ * `stopped`: finished after a stop request (`POST …/stop`).
  */
-export const RunStatus = z.enum(["running", "finished", "failed", "stale", "ended"]);
+export const RunStatus = z.enum(["running", "finished", "failed", "stopped", "stale", "ended"]);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 export const ResumeMode = z.enum(["never", "allow", "must"]);
@@ -54,6 +56,8 @@ export const Run = z.object({
   last_log_at: z.string().nullable(),
   last_step: z.number().int().nullable(),
   log_count: z.number().int(),
+  /** Set by a stop request (`POST …/stop`); the SDKs learn it from the answer to their next log batch. */
+  stop_requested: z.object({ at: z.string(), reason: z.string().nullable(), by: z.string() }).nullable(),
 });
 export type Run = z.infer<typeof Run>;
 
@@ -63,6 +67,8 @@ export type CreatedRun = z.infer<typeof CreatedRun>;
 export const RunSummary = Run.extend({
   metrics: z.array(z.string()),
   alert_counts: AlertCounts,
+  /** The run's newest notes (newest first). */
+  notes: z.array(Note),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -92,7 +98,11 @@ export type ListRunsQuery = z.input<typeof ListRunsQuery>;
 export const RenameRun = z.object({ name: RunName });
 export type RenameRun = z.infer<typeof RenameRun>;
 
-export const FinishRun = z.object({ status: z.enum(["finished", "failed"]).default("finished") });
+/** `finished` on a run whose stop was requested is stored as `stopped`. */
+export const FinishRun = z.object({ status: z.enum(["finished", "failed", "stopped"]).default("finished") });
 export type FinishRun = z.input<typeof FinishRun>;
 
 export const DeletedRun = z.object({ deleted: z.literal(true), id: RunId });
+
+export const StopRun = z.object({ reason: z.string().trim().max(1000, "reason must be at most 1000 characters").nullish() });
+export type StopRun = z.input<typeof StopRun>;

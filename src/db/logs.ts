@@ -1,4 +1,4 @@
-import { computeRollups, metricKinds, type IngestedEntry } from "../metrics/rollup";
+import { computeRollups, metricKinds, nonFiniteCounts, type IngestedEntry } from "../metrics/rollup";
 import { formatTimestamp } from "../contract/time";
 import { chunkJson } from "./client";
 import { runRowFromSql, type RunRow } from "./runs";
@@ -49,15 +49,30 @@ const UPSERT_ROLLUPS = `INSERT INTO metric_rollups (run_id, name, width, bucket,
 // statements in order on one connection), so duplicates never inflate log_count.
 const COUNT_INSERTED = `UPDATE runs SET log_count = log_count + changes() WHERE id = ?1 AND project = ?2`;
 
+// Read inside the write transaction, just before UPDATE_RUN clears `stale`: the run's status as
+// this batch found it, and why the project's object must see the batch (src/ingest/hooks.ts).
+const SELECT_HOOKS = `SELECT r.status AS status, p.ingest_hooks AS hooks FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
+
 const UPDATE_RUN = `UPDATE runs SET
     last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
     updated_at = ?3, last_log_at = ?3, last_log_us = ?4,
     status = CASE WHEN status IN ('stale', 'ended') THEN 'running' ELSE status END
   WHERE id = ?1 AND project = ?5`;
 
+// Non-finite values are counted for the entries a batch actually stored, which only its RETURNING
+// tells; so the count is a second statement, sent only by the rare batch that holds one. Counting
+// inside the batch would count a retried entry twice.
+const COUNT_NON_FINITE = `UPDATE metric_names SET non_finite = non_finite + (value ->> 'c')
+  FROM json_each(?2) WHERE run_id = ?1 AND name = value ->> 'n'`;
+
 export type NewLogEntry = { log_id: string; step: number | null; metrics: Record<string, unknown>; us?: number };
 
 export type StoredEntry = IngestedEntry & { log_id: string };
+
+/** What the write transaction saw: the run's status before the batch and the project's ingest hooks. */
+export type IngestSeen = { statusBefore: RunRow["status"] | null; hooks: number };
+
+export type AppendedRows = { stored: StoredEntry[]; duplicates: number; lastStep: number | null; seen: IngestSeen; before?: RunRow | null };
 
 async function existingLogIds(d1: D1Database, runId: string, ids: string[]): Promise<Set<string>> {
   const existing = new Set<string>();
@@ -68,26 +83,25 @@ async function existingLogIds(d1: D1Database, runId: string, ids: string[]): Pro
   return existing;
 }
 
-type Appended = { stored: StoredEntry[]; duplicates: number; lastStep: number | null; before?: RunRow | null };
-
 /** A batch's statements, and how to read their results (from `offset` in the D1 batch they run in). */
-type LogPlan = { statements: D1PreparedStatement[]; read: (results: D1Result<Record<string, unknown>>[], offset: number) => Appended };
+type LogPlan = { statements: D1PreparedStatement[]; read: (results: D1Result<Record<string, unknown>>[], offset: number) => AppendedRows };
 
 async function planLogRows(d1: D1Database, run: { id: string; project: string; lastStep?: number | null }, entries: NewLogEntry[], nowUs: number): Promise<LogPlan> {
   const lookedUp = run.lastStep !== undefined;
   if (!lookedUp && entries.some((e) => e.step === null)) throw new Error("appendLogRows: entries without a step need the run's last step");
   const needsSteps = entries.some((e) => e.step === null);
-  const seen = needsSteps ? await existingLogIds(d1, run.id, entries.map((e) => e.log_id)) : new Set<string>();
+  const known = needsSteps ? await existingLogIds(d1, run.id, entries.map((e) => e.log_id)) : new Set<string>();
   const candidates: StoredEntry[] = [];
   let maxStep = run.lastStep ?? -1;
   for (const e of entries) {
-    if (seen.has(e.log_id)) continue;
-    seen.add(e.log_id);
+    if (known.has(e.log_id)) continue;
+    known.add(e.log_id);
     const step = e.step ?? maxStep + 1;
     maxStep = Math.max(maxStep, step);
     candidates.push({ log_id: e.log_id, step, us: e.us ?? nowUs, metrics: e.metrics });
   }
-  if (!candidates.length) return { statements: [], read: () => ({ stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null }) };
+  if (!candidates.length)
+    return { statements: [], read: () => ({ stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null, seen: { statusBefore: null, hooks: 0 } }) };
 
   const rows = candidates.map((e) => ({ i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
   const statements: D1PreparedStatement[] = [];
@@ -100,17 +114,30 @@ async function planLogRows(d1: D1Database, run: { id: string; project: string; l
   }
   for (const chunk of chunkJson(metricKinds(candidates))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk, run.project));
   for (const chunk of chunkJson(computeRollups(candidates))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk, run.project));
+  const hooksAt = statements.length;
+  statements.push(d1.prepare(SELECT_HOOKS).bind(run.id, run.project));
   statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, formatTimestamp(nowUs), nowUs, run.project));
-  const read = (results: D1Result<Record<string, unknown>>[], offset: number): Appended => {
+  const read = (results: D1Result<Record<string, unknown>>[], offset: number): AppendedRows => {
+    const hooksRow = results[offset + hooksAt].results[0];
+    const seen: IngestSeen = { statusBefore: (hooksRow?.status as RunRow["status"] | undefined) ?? null, hooks: Number(hooksRow?.hooks ?? 0) };
     const inserted = new Set(insertAt.flatMap((i) => results[offset + i].results.map((r) => r.log_id as string)));
     const stored = candidates.filter((e) => inserted.has(e.log_id));
     const duplicates = entries.length - stored.length;
-    if (lookedUp) return { stored, duplicates, lastStep: maxStep };
+    if (lookedUp) return { stored, duplicates, lastStep: maxStep, seen };
     const raw = results[offset].results[0];
     const before = raw ? runRowFromSql(raw) : null;
-    return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, before };
+    return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, seen, before };
   };
   return { statements, read };
+}
+
+/** Counts the non-finite values of the entries a write stored, for the rare write that holds any. */
+async function countNonFinite(d1: D1Database, writes: { runId: string; stored: StoredEntry[] }[]): Promise<void> {
+  const statements = writes.flatMap((w) => {
+    const counts = nonFiniteCounts(w.stored);
+    return counts.length ? [d1.prepare(COUNT_NON_FINITE).bind(w.runId, JSON.stringify(counts))] : [];
+  });
+  if (statements.length) await d1.batch(statements);
 }
 
 /**
@@ -124,9 +151,11 @@ async function planLogRows(d1: D1Database, run: { id: string; project: string; l
  * transaction starts by reading the run, and `before` is that row, or null when the id is not a
  * run of the project (then nothing was written). One D1 round trip instead of two.
  */
-export async function appendLogRows(d1: D1Database, run: { id: string; project: string; lastStep?: number | null }, entries: NewLogEntry[], nowUs: number): Promise<Appended> {
+export async function appendLogRows(d1: D1Database, run: { id: string; project: string; lastStep?: number | null }, entries: NewLogEntry[], nowUs: number): Promise<AppendedRows> {
   const plan = await planLogRows(d1, run, entries, nowUs);
-  return plan.read(plan.statements.length ? await d1.batch<Record<string, unknown>>(plan.statements) : [], 0);
+  const out = plan.read(plan.statements.length ? await d1.batch<Record<string, unknown>>(plan.statements) : [], 0);
+  await countNonFinite(d1, [{ runId: run.id, stored: out.stored }]);
+  return out;
 }
 
 /**
@@ -139,15 +168,17 @@ export async function appendLogRowsToRuns(
   first: D1PreparedStatement[],
   writes: { run: { id: string; project: string; lastStep: number | null }; entries: NewLogEntry[] }[],
   nowUs: number,
-): Promise<Appended[]> {
+): Promise<AppendedRows[]> {
   const plans: LogPlan[] = [];
   for (const w of writes) plans.push(await planLogRows(d1, w.run, w.entries, nowUs));
   const statements = [...first, ...plans.flatMap((p) => p.statements)];
   const results = statements.length ? await d1.batch<Record<string, unknown>>(statements) : [];
   let offset = first.length;
-  return plans.map((p) => {
-    const out = p.read(results, offset);
+  const out = plans.map((p) => {
+    const appended = p.read(results, offset);
     offset += p.statements.length;
-    return out;
+    return appended;
   });
+  await countNonFinite(d1, out.map((o, i) => ({ runId: writes[i].run.id, stored: o.stored })));
+  return out;
 }

@@ -1,16 +1,28 @@
 import type { Bucket } from "../metrics/rollup";
+import { runRowFromSql, type RunRow } from "./runs";
 
 /** A JSON path selecting one top-level key, whatever characters the metric name holds. */
 export const keyPath = (name: string) => `$."${name.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 
 export type RawPoint = { step: number; timestamp: string; value: unknown; id: number };
 
-export async function metricNamesOf(d1: D1Database, runId: string): Promise<{ name: string; numeric: boolean }[]> {
-  const { results } = await d1
-    .prepare(`SELECT name, numeric FROM metric_names WHERE run_id = ?1 ORDER BY name`)
-    .bind(runId)
-    .all<{ name: string; numeric: number }>();
-  return results.map((r) => ({ name: r.name, numeric: r.numeric === 1 }));
+const SELECT_NAMES = `SELECT name, numeric, non_finite FROM metric_names WHERE run_id = ?1 ORDER BY name`;
+type NameRow = { name: string; numeric: number; non_finite: number };
+const toNames = (rows: NameRow[]) => rows.map((r) => ({ name: r.name, numeric: r.numeric === 1, nonFinite: r.non_finite }));
+
+export async function metricNamesOf(d1: D1Database, runId: string): Promise<{ name: string; numeric: boolean; nonFinite: number }[]> {
+  const { results } = await d1.prepare(SELECT_NAMES).bind(runId).all<NameRow>();
+  return toNames(results);
+}
+
+/** A run of the project by id and its metric names, in one D1 round trip; null when it is no run of the project. */
+export async function runWithMetricNames(d1: D1Database, project: string, id: string): Promise<{ run: RunRow; names: { name: string; numeric: boolean; nonFinite: number }[] } | null> {
+  const [run, names] = await d1.batch<Record<string, unknown>>([
+    d1.prepare(`SELECT * FROM runs WHERE id = ?1 AND project = ?2`).bind(id, project),
+    d1.prepare(`SELECT n.name, n.numeric, n.non_finite FROM metric_names n WHERE n.run_id = ?1 AND EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND project = ?2) ORDER BY n.name`).bind(id, project),
+  ]);
+  const row = run.results[0];
+  return row ? { run: runRowFromSql(row), names: toNames(names.results as NameRow[]) } : null;
 }
 
 /** Exact points of one metric in [lo, hi] from the log rows, in step order (then insertion). */

@@ -1,7 +1,7 @@
-import { and, count, eq, inArray, max, sql } from "drizzle-orm";
+import { and, count, eq, inArray, lt, max, sql } from "drizzle-orm";
 import type { ProjectInfo } from "../contract";
 import { formatTimestamp, nowTimestamp } from "../contract/time";
-import type { Db } from "./client";
+import { getDb, type Db } from "./client";
 import { projects, runs } from "./schema";
 
 export async function ensureProject(db: Db, name: string) {
@@ -41,4 +41,20 @@ export async function getProjectSettings(db: Db, name: string): Promise<Record<s
 
 export async function setProjectSettings(db: Db, name: string, settings: Record<string, unknown>) {
   await db.update(projects).set({ settings }).where(and(eq(projects.name, name)));
+}
+
+/**
+ * Stores why the project's object must see stored batches (src/ingest/hooks.ts), unless a later
+ * publication is already stored: two publications crossing in flight leave the newer mask. An
+ * upsert, so a reason published before the project's first run is not lost.
+ */
+export async function publishIngestHooks(d1: D1Database, project: string, mask: number, version: number) {
+  await getDb(d1)
+    .insert(projects)
+    .values({ name: project, createdAt: nowTimestamp(), ingestHooks: mask, ingestHooksVersion: version })
+    .onConflictDoUpdate({
+      target: projects.name,
+      set: { ingestHooks: mask, ingestHooksVersion: version },
+      setWhere: lt(projects.ingestHooksVersion, version),
+    });
 }

@@ -4,16 +4,20 @@ import { getDb } from "./client";
 import { runs } from "./schema";
 
 /**
- * What the stale check found: the run became stale (made over REST, the SDKs or MCP), ended (made
- * over Trackio's protocol, which cannot say it finished), is still reporting, or is not
- * `running` (or gone).
+ * What the stale check found: the run became stale (made over REST, the SDKs or MCP) or ended (made
+ * over Trackio's protocol, which cannot say it finished), with its last activity as D1 has it; is
+ * still reporting; or is not `running` (or gone).
  */
-export type StaleOutcome = { kind: "stale" } | { kind: "ended" } | { kind: "reporting"; lastUs: number } | { kind: "done" };
+export type StaleOutcome =
+  | { kind: "stale" | "ended"; lastUs: number; lastStep: number | null }
+  | { kind: "reporting"; lastUs: number }
+  | { kind: "done" };
 
 /**
  * Marks a `running` run `stale` (or `ended`, by its origin) when D1 agrees it has logged nothing
- * since `cutoffUs`. D1 is written before the project's object hears of a batch, so a batch that
- * is still on its way to the object has already moved `last_log_us` here and the run is left running.
+ * since `cutoffUs`. D1 is the record of a run's activity: the project's object is not told of
+ * every batch (only of those a rule or detector may fire on), so its watch asks here when it is
+ * due, and a run that logged meanwhile is left running with the time of its last entry.
  */
 export async function markRunStale(d1: D1Database, runId: string, cutoffUs: number, nowUs: number): Promise<StaleOutcome> {
   const db = getDb(d1);
@@ -22,8 +26,11 @@ export async function markRunStale(d1: D1Database, runId: string, cutoffUs: numb
     .update(runs)
     .set({ status: sql`CASE WHEN ${runs.origin} = 'trackio' THEN 'ended' ELSE 'stale' END`, updatedAt: formatTimestamp(nowUs) })
     .where(and(eq(runs.id, runId), eq(runs.status, "running"), sql`${lastUs} <= ${cutoffUs}`))
-    .returning({ status: runs.status });
-  if (flipped.length) return { kind: flipped[0].status === "ended" ? "ended" : "stale" };
+    .returning({ status: runs.status, lastLogUs: runs.lastLogUs, createdUs: runs.createdUs, lastStep: runs.lastStep });
+  if (flipped.length) {
+    const f = flipped[0];
+    return { kind: f.status === "ended" ? "ended" : "stale", lastUs: f.lastLogUs ?? f.createdUs, lastStep: f.lastStep };
+  }
   const row = await db.query.runs.findFirst({ columns: { status: true, lastLogUs: true, createdUs: true }, where: eq(runs.id, runId) });
   if (row?.status === "running") return { kind: "reporting", lastUs: row.lastLogUs ?? row.createdUs };
   return { kind: "done" };

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { RUN_ID_PATTERN, type Run, type RunStatus } from "../contract";
 import type { Db } from "./client";
-import { media, metricLogs, metricNames, metricRollups, runs, systemMetrics } from "./schema";
+import { media, metricLogs, metricNames, metricRollups, notes, runs, systemMetrics } from "./schema";
 
 export type RunRow = typeof runs.$inferSelect;
 
@@ -24,6 +24,7 @@ export function toRun(row: RunRow): Run {
     last_log_at: row.lastLogAt,
     last_step: row.lastStep,
     log_count: row.logCount,
+    stop_requested: row.stopRequestedAt ? { at: row.stopRequestedAt, reason: row.stopReason, by: row.stopRequestedBy ?? "" } : null,
   };
 }
 
@@ -48,6 +49,9 @@ export function runRowFromSql(r: Record<string, unknown>): RunRow {
     webhookUrl: (r.webhook_url as string | null) ?? null,
     webhookMinLevel: (r.webhook_min_level as string | null) ?? null,
     origin: (r.origin as RunRow["origin"] | undefined) ?? "api",
+    stopRequestedAt: (r.stop_requested_at as string | null) ?? null,
+    stopReason: (r.stop_reason as string | null) ?? null,
+    stopRequestedBy: (r.stop_requested_by as string | null) ?? null,
   };
 }
 
@@ -149,6 +153,24 @@ export async function updateRun(db: Db, id: string, patch: Partial<typeof runs.$
   return row;
 }
 
+/**
+ * Records a stop request on a run that has not ended. A second request keeps the first one's
+ * time, reason and author (the script may already have seen it); null when the run has ended.
+ */
+export async function requestStop(db: Db, id: string, at: string, reason: string | null, by: string): Promise<RunRow | undefined> {
+  const [row] = await db
+    .update(runs)
+    .set({
+      stopRequestedAt: sql`coalesce(${runs.stopRequestedAt}, ${at})`,
+      stopReason: sql`CASE WHEN ${runs.stopRequestedAt} IS NULL THEN ${reason} ELSE ${runs.stopReason} END`,
+      stopRequestedBy: sql`CASE WHEN ${runs.stopRequestedAt} IS NULL THEN ${by} ELSE ${runs.stopRequestedBy} END`,
+      updatedAt: at,
+    })
+    .where(and(eq(runs.id, id), sql`${runs.status} IN ('running', 'stale')`))
+    .returning();
+  return row;
+}
+
 /** Deletes a run and everything stored for it in D1, in one transaction. */
 export async function deleteRunRows(db: Db, id: string) {
   await db.batch([
@@ -157,6 +179,7 @@ export async function deleteRunRows(db: Db, id: string) {
     db.delete(metricRollups).where(eq(metricRollups.runId, id)),
     db.delete(systemMetrics).where(eq(systemMetrics.runId, id)),
     db.delete(media).where(eq(media.runId, id)),
+    db.delete(notes).where(eq(notes.runId, id)),
     db.delete(runs).where(eq(runs.id, id)),
   ]);
 }

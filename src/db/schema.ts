@@ -9,6 +9,12 @@ export const projects = sqliteTable("projects", {
   createdAt: text("created_at").notNull(),
   /** Per-project settings (JSON): stale_after, built-in detectors on/off. */
   settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  /** Why the project's object must see a stored batch (src/ingest/hooks.ts), as the object last published it. */
+  ingestHooks: integer("ingest_hooks").notNull().default(0),
+  /** The version of that publication; only a higher one replaces it. */
+  ingestHooksVersion: integer("ingest_hooks_version").notNull().default(0),
+  /** The shard directory: the D1 binding holding the project's metric logs (all in `DB` for now). */
+  shard: text("shard").notNull().default("DB"),
 });
 
 export const runs = sqliteTable(
@@ -19,7 +25,7 @@ export const runs = sqliteTable(
     name: text("name").notNull(),
     groupName: text("group_name"),
     config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
-    status: text("status", { enum: ["running", "finished", "failed", "stale", "ended"] }).notNull().default("running"),
+    status: text("status", { enum: ["running", "finished", "failed", "stopped", "stale", "ended"] }).notNull().default("running"),
     createdAt: text("created_at").notNull(),
     createdUs: integer("created_us").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -35,6 +41,10 @@ export const runs = sqliteTable(
      * ends it without an alert) or `api` (REST, the SDKs, MCP: silence makes it `stale` and warns).
      */
     origin: text("origin", { enum: ["api", "trackio"] }).notNull().default("api"),
+    /** A stop request (`POST …/stop`): when, why, and the name of the key that asked. */
+    stopRequestedAt: text("stop_requested_at"),
+    stopReason: text("stop_reason"),
+    stopRequestedBy: text("stop_requested_by"),
   },
   (t) => [
     index("runs_project_created").on(t.project, t.createdUs),
@@ -69,6 +79,8 @@ export const metricNames = sqliteTable(
     runId: text("run_id").notNull(),
     name: text("name").notNull(),
     numeric: integer("numeric").notNull().default(0),
+    /** NaN/±Infinity values stored (counted for the entries a batch actually stored). */
+    nonFinite: integer("non_finite").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.runId, t.name] })],
 );
@@ -220,4 +232,39 @@ export const mediaStaged = sqliteTable(
     createdUs: integer("created_us").notNull(),
   },
   (t) => [index("media_staged_created").on(t.createdUs)],
+);
+
+/** Notes an agent keeps on a run (`run_id`) or on the project (`run_id` null): why it chose what it did. */
+export const notes = sqliteTable(
+  "notes",
+  {
+    id: integer("id").primaryKey(),
+    project: text("project").notNull().references(() => projects.name, { onDelete: "cascade" }),
+    runId: text("run_id"),
+    text: text("text").notNull(),
+    author: text("author").notNull(),
+    createdAt: text("created_at").notNull(),
+    createdUs: integer("created_us").notNull(),
+  },
+  (t) => [index("notes_project_run").on(t.project, t.runId, t.id)],
+);
+
+/**
+ * Who changed what: one row per write of runs, notes, rules, webhooks, settings and keys, with the
+ * key's id and name (kept even after the key is revoked). Pruned past AUDIT_RETENTION_DAYS.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey(),
+    project: text("project"),
+    keyId: text("key_id"),
+    keyName: text("key_name").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    at: text("at").notNull(),
+    atUs: integer("at_us").notNull(),
+  },
+  (t) => [index("audit_log_at").on(t.atUs), index("audit_log_project_at").on(t.project, t.atUs)],
 );

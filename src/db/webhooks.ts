@@ -15,11 +15,23 @@ export async function listWebhooks(db: Db, project: string): Promise<WebhookRow[
   return db.select().from(webhooks).where(eq(webhooks.project, project)).orderBy(webhooks.createdAt, webhooks.id);
 }
 
-export async function listEnabledWebhooks(db: Db, project: string): Promise<WebhookRow[]> {
-  return db
-    .select()
-    .from(webhooks)
-    .where(and(eq(webhooks.project, project), eq(webhooks.enabled, true)));
+const enabledWebhooks = (db: Db, project: string) => db.select().from(webhooks).where(and(eq(webhooks.project, project), eq(webhooks.enabled, true)));
+
+const runWebhooks = (db: Db, project: string, ids: string[]) =>
+  db
+    .select({ id: runs.id, webhookUrl: runs.webhookUrl, webhookMinLevel: runs.webhookMinLevel })
+    .from(runs)
+    .where(and(eq(runs.project, project), inArray(runs.id, ids), sql`${runs.webhookUrl} is not null`));
+
+/**
+ * Where a project's new alerts may go: its enabled subscriptions and the run-level webhooks of the
+ * runs `ids`, in one D1 round trip (one batch).
+ */
+export async function webhookTargetRows(db: Db, project: string, ids: string[]) {
+  const chunks = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) chunks.push(runWebhooks(db, project, ids.slice(i, i + IDS_PER_QUERY)));
+  const [subs, ...runRows] = await db.batch([enabledWebhooks(db, project), ...chunks]);
+  return { subs: subs as WebhookRow[], runs: runRows.flat() as { id: string; webhookUrl: string | null; webhookMinLevel: string | null }[] };
 }
 
 export async function findWebhook(db: Db, id: string): Promise<WebhookRow | undefined> {
@@ -51,18 +63,6 @@ export async function disableWebhook(db: Db, id: string, reason: string) {
 const IDS_PER_QUERY = 90;
 
 /** The run-level webhook (Trackio's `init(webhook_url, webhook_min_level)`) of each run given. */
-export async function runWebhooksOf(db: Db, project: string, ids: string[]) {
-  const out: { id: string; webhookUrl: string | null; webhookMinLevel: string | null }[] = [];
-  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-    const rows = await db
-      .select({ id: runs.id, webhookUrl: runs.webhookUrl, webhookMinLevel: runs.webhookMinLevel })
-      .from(runs)
-      .where(and(eq(runs.project, project), inArray(runs.id, ids.slice(i, i + IDS_PER_QUERY)), sql`${runs.webhookUrl} is not null`));
-    out.push(...rows);
-  }
-  return out;
-}
-
 export async function findDelivery(db: Db, id: string): Promise<DeliveryRow | undefined> {
   return db.query.webhookDeliveries.findFirst({ where: eq(webhookDeliveries.id, id) });
 }

@@ -1,9 +1,11 @@
 // Runs the whole system on this machine: local D1 (migrations applied), Durable Objects and
-// Queues under `wrangler dev`. Shared by `npm start`, the end-to-end tests and the benchmarks.
+// Queues, under Miniflare's API directly (what `npm start`, the end-to-end tests and the
+// benchmarks run) or under `wrangler dev` (`npm run dev`: reloads on every source change).
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startMiniflare } from "./miniflare-server.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const WRANGLER = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
@@ -44,7 +46,7 @@ export function applyMigrations(persistTo) {
 async function waitForHealth(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    if (child && child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
     try {
       const res = await fetch(`${url}/health`);
       if (res.ok) return;
@@ -57,15 +59,43 @@ async function waitForHealth(url, child, timeoutMs) {
 }
 
 /**
- * Starts `wrangler dev` on 127.0.0.1 and resolves once /health answers.
- * `assets` serves another build of the dashboard than dist/dashboard; `envFile` is read instead of
- * `.dev.vars` (the tests pass an empty one, so a developer's `.dev.vars` never reaches them).
- * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean, assets?: string, envFile?: string }} opts
+ * Starts the Worker on 127.0.0.1 and resolves once /health answers. `engine`: `miniflare` (the
+ * default) or `wrangler` (`wrangler dev`, with live reload and the inspector). `assets` serves
+ * another build of the dashboard than dist/dashboard; `envFile` is read instead of `.dev.vars`
+ * (the tests pass an empty one, so a developer's `.dev.vars` never reaches them).
+ * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean, engine?: "miniflare" | "wrangler", assets?: string, envFile?: string }} opts
  */
 export async function startDevServer(opts) {
   const port = opts.port ?? (await freePort());
   applyMigrations(opts.persistTo);
   const vars = { ADMIN_TOKEN: opts.adminToken, ...opts.vars };
+  return opts.engine === "wrangler" ? startWranglerDev(opts, port, vars) : startMiniflareServer(opts, port, vars);
+}
+
+async function startMiniflareServer(opts, port, vars) {
+  const server = await startMiniflare({
+    root: ROOT,
+    wrangler: WRANGLER,
+    offlineEnv: OFFLINE_ENV,
+    port,
+    persistTo: opts.persistTo,
+    bindings: vars,
+    quiet: opts.quiet,
+    assets: opts.assets,
+    envFile: opts.envFile,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(url, null, 60_000);
+  } catch (err) {
+    await server.close();
+    throw new Error(`${err.message}\n${server.output()}`);
+  }
+  let closed = null;
+  return { url, port, output: server.output, close: () => (closed ??= server.close()) };
+}
+
+async function startWranglerDev(opts, port, vars) {
   const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", opts.persistTo, "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   if (opts.assets) args.push("--assets", opts.assets);

@@ -1,9 +1,11 @@
 // `npm start`: the local default. Applies migrations, builds the dashboard, runs the Worker on
-// 127.0.0.1 with state persisted in .wrangler/state, and prints the URL and the admin key.
+// 127.0.0.1 with state persisted in .wrangler/state under Miniflare, and prints the URL and the
+// admin key. `npm run dev` (`--dev`) runs the same under `wrangler dev`, which reloads on changes.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { ROOT, buildDashboard, startDevServer } from "./dev-server.mjs";
+import { describePortHolder, portIsFree } from "./port-in-use.mjs";
 
 function adminToken() {
   if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
@@ -16,6 +18,11 @@ function adminToken() {
 }
 
 const port = Number(process.env.PORT ?? 8787);
+const dev = process.argv.includes("--dev");
+if (!(await portIsFree(port))) {
+  console.error(`${await describePortHolder(port)}\nStop it, or start on another port: PORT=${port + 1} npm ${dev ? "run dev" : "start"}`);
+  process.exit(1);
+}
 const token = adminToken();
 buildDashboard();
 const server = await startDevServer({
@@ -23,6 +30,7 @@ const server = await startDevServer({
   persistTo: path.join(ROOT, ".wrangler/state"),
   adminToken: token,
   vars: { ALLOW_LOOPBACK_WEBHOOKS: "true" },
+  engine: dev ? "wrangler" : "miniflare",
 });
 console.log(`
   Trackflare is running at ${server.url}
@@ -30,7 +38,7 @@ console.log(`
   Admin key:  ${token}
 
   export TRACKFLARE_URL=${server.url} TRACKFLARE_TOKEN=${token}
-  Stop with Ctrl+C. State persists in .wrangler/state.
+  Stop with Ctrl+C. State persists in .wrangler/state.${dev ? " Reloads when a source file changes." : ""}
 `);
 const shutdown = async () => {
   await server.close();
@@ -38,4 +46,4 @@ const shutdown = async () => {
 };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
-server.child.on("exit", (code) => process.exit(code ?? 1));
+server.child?.on("exit", (code) => process.exit(code ?? 1));

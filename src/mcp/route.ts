@@ -11,7 +11,7 @@ import { buildMcpServer } from "./server";
 const MAX_MCP_BODY = 1024 * 1024;
 
 async function serve(c: Context<AppEnv>) {
-  const server = buildMcpServer(svc(c.env), c.var.principal);
+  const server = buildMcpServer(svc(c.env, c.var.principal), c.var.principal);
   // Stateless Streamable HTTP (no session id) with plain JSON responses: any isolate can answer
   // any request, which is what a Worker needs.
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

@@ -94,3 +94,15 @@ export function metricKinds(entries: IngestedEntry[]): { n: string; k: number }[
   }
   return [...kinds].map(([n, k]) => ({ n, k }));
 }
+
+/** NaN/±Infinity values per metric name in the given entries (names without any are absent). */
+export function nonFiniteCounts(entries: IngestedEntry[]): { n: string; c: number }[] {
+  const counts = new Map<string, number>();
+  for (const e of entries) {
+    for (const name in e.metrics) {
+      const v = e.metrics[name];
+      if ((typeof v === "number" && !Number.isFinite(v)) || isNonFinite(v)) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([n, c]) => ({ n, c }));
+}

@@ -1,7 +1,10 @@
 import { nowTimestamp } from "../contract/time";
 import { getDb } from "../db/client";
 import { markRunStale, type StaleOutcome } from "../db/run-status";
-import { insertPendingDeliveries, listEnabledWebhooks, runWebhooksOf } from "../db/webhooks";
+import { publishIngestHooks } from "../db/projects";
+import { runWaitState } from "../db/run-wait";
+import type { RunWaitState } from "../run-wait/conditions";
+import { insertPendingDeliveries, webhookTargetRows } from "../db/webhooks";
 import type { WebhookJob } from "../webhooks/job";
 import { detectKind, redactUrl } from "../webhooks/targets";
 import type { WebhookPlan } from "./webhook-plan";
@@ -9,18 +12,18 @@ import { logFailure } from "../log";
 
 /**
  * Everything the object reads or writes in D1, and the only module inside it that does: the
- * project's webhook targets when alerts are stored, the run's status when a stale check is due,
+ * project's webhook targets when alerts are stored, the run's status when a stale check is due
+ * or a run wait starts or wakes, the project's ingest hooks when a reason to see batches changes,
  * and the delivery log's pending rows when the outbox hands deliveries to the queue. The SQL
  * itself is in src/db/.
  */
 export class ProjectD1 {
   constructor(private readonly d1: D1Database) {}
 
-  /** The project's enabled subscriptions and the run-level webhook of each run given (two indexed queries). */
+  /** The project's enabled subscriptions and the run-level webhook of each run given (indexed queries, one round trip). */
   async webhookPlan(project: string, runIds: Iterable<string | null | undefined>): Promise<WebhookPlan> {
     const ids = [...new Set([...runIds].filter((id): id is string => !!id))];
-    const db = getDb(this.d1);
-    const [subs, runs] = await Promise.all([listEnabledWebhooks(db, project), ids.length ? runWebhooksOf(db, project, ids) : []]);
+    const { subs, runs } = await webhookTargetRows(getDb(this.d1), project, ids);
     const plan: WebhookPlan = {
       subscriptions: subs.map((s) => ({ webhook_id: s.id, url: s.url, kind: s.kind, min_level: s.minLevel, run: s.runFilter })),
       runs: {},
@@ -37,6 +40,16 @@ export class ProjectD1 {
       };
     }
     return plan;
+  }
+
+  /** A run's status, last step and a metric's latest finite value, for a run wait (src/db/run-wait.ts); null when the run is gone. */
+  runWaitState(runId: string, metric: string | null): Promise<RunWaitState | null> {
+    return runWaitState(this.d1, runId, metric);
+  }
+
+  /** Publishes why stored batches must reach the object (src/ingest/hooks.ts), under `version`. */
+  publishIngestHooks(project: string, mask: number, version: number): Promise<void> {
+    return publishIngestHooks(this.d1, project, mask, version);
   }
 
   /** Marks a `running` run `stale` (or `ended`, by its origin) when D1 agrees it has logged nothing since `cutoffUs` (src/db/run-status.ts). */

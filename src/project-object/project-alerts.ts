@@ -1,17 +1,22 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Alert, AlertCounts, AlertPage, ProjectSettings, Rule, WaitResult } from "../contract";
+import type { Alert, AlertCounts, AlertPage, ProjectSettings, Rule, RunCondition, RunStatus, RunWaitResult, WaitResult } from "../contract";
 import type { RuleEntry } from "../rules/engine";
 import { AlarmScheduler } from "./alarm";
 import { AlertStore } from "./alert-store";
 import { ProjectD1 } from "./d1";
 import { initOutbox, nextWebhookDue, resendDueWebhooks, WebhookOutbox } from "./outbox";
 import { RuleStore } from "./rule-store";
+import { waitOnRun } from "./run-wait";
+import { RunWaiters } from "./run-waiters";
 import { ProjectRules, type PutRuleResult } from "./rules-runtime";
 import { Subscribers } from "./sockets";
 import { StaleWatch } from "./stale-watch";
 import { SocketSubscription, SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type EvaluatedRun, type StoredFilters } from "./types";
 import { Waiters } from "./waiters";
 import { WebhookPlans } from "./webhook-plan";
+import { INGEST_HOOK } from "../ingest/hooks";
+import { countObjectD1 } from "../round-trips/count";
+import { IngestHooks } from "./ingest-hooks";
 
 /**
  * One per project (`env.PROJECT_ALERTS.getByName(project)`): the project's object. It is the only
@@ -24,11 +29,17 @@ export class ProjectAlerts extends DurableObject<Env> {
   private readonly store: AlertStore;
   private readonly subscribers: Subscribers;
   private readonly waiters = new Waiters();
+  /** Waits on run conditions (`…/runs/:run/wait`), woken by evaluate, runEnded, the stale check and deletions. */
+  private readonly runWaiters = new RunWaiters();
+  /** The RUN_WAITERS state last published, and its write (a second waiter awaits the first's). */
+  private waitersPublished: { holds: boolean; done: Promise<void> } = { holds: false, done: Promise.resolve() };
   private readonly d1: ProjectD1;
   private readonly plans: WebhookPlans;
   private readonly alarms: AlarmScheduler;
   /** Alert rules, built-in detectors and the stale watch; their alerts go through storeAlerts. */
   private readonly rules: ProjectRules;
+  /** Why stored batches must come here; the ingest transaction reads the published mask. */
+  private readonly hooks: IngestHooks;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -37,7 +48,8 @@ export class ProjectAlerts extends DurableObject<Env> {
     // Answered by the runtime without waking a hibernating object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     initOutbox(ctx.storage.sql);
-    this.d1 = new ProjectD1(env.DB);
+    // Counted for the benchmarks only (COUNT_ROUND_TRIPS); otherwise the binding itself.
+    this.d1 = new ProjectD1(countObjectD1(env).DB);
     this.plans = new WebhookPlans(this.d1);
     const ruleStore = new RuleStore(ctx.storage.sql);
     const watch = new StaleWatch(ruleStore, this.d1);
@@ -46,6 +58,9 @@ export class ProjectAlerts extends DurableObject<Env> {
     this.rules = new ProjectRules(ctx, env, ruleStore, watch, this.alarms, (project, inputs) => this.storeAlerts(project, inputs, true));
     // Work left due by a crash (an unsent delivery, a stale check cut off) gets its alarm now.
     void ctx.blockConcurrencyWhile(() => this.alarms.arm());
+    this.hooks = new IngestHooks(ctx.storage.sql, this.d1);
+    this.hooks.register(INGEST_HOOK.RULES, () => this.rules.hasRules());
+    this.hooks.register(INGEST_HOOK.RUN_WAITERS, () => this.runWaiters.size > 0);
   }
 
   /** Alerts sent by a client (REST, Trackio, MCP), runs already resolved by the Worker. */
@@ -70,17 +85,53 @@ export class ProjectAlerts extends DurableObject<Env> {
 
   async alarm() {
     await resendDueWebhooks(this.ctx.storage, this.env.WEBHOOK_QUEUE, Date.now(), this.d1);
-    await this.rules.checkStale();
+    for (const [runId, status] of await this.rules.checkStale()) this.runWaiters.onStatus(runId, status);
     await this.alarms.arm();
   }
 
   /** One stored log batch through the rules and detectors; returns the alerts it raised. */
-  async evaluate(project: string, run: EvaluatedRun, entries: RuleEntry[]): Promise<Alert[]> {
-    return this.rules.evaluate(project, run, entries);
+  /** `hooksSeen`: the ingest hooks the batch's transaction read, re-published when they are not this object's. */
+  async evaluate(project: string, run: EvaluatedRun, entries: RuleEntry[], hooksSeen?: number): Promise<Alert[]> {
+    this.runWaiters.onEntries(run.id, entries);
+    const alerts = await this.rules.evaluate(project, run, entries);
+    await this.hooks.reconcile(project, hooksSeen);
+    return alerts;
+  }
+
+  /**
+   * One round (≤ timeoutMs) of a wait on a run's condition; null when the run does not exist.
+   * Ingest calls `evaluate` while run waiters are pending: `runWaitersChanged` tells it.
+   */
+  async waitForRun(project: string, runId: string, condition: RunCondition, timeoutMs: number): Promise<RunWaitResult | null> {
+    try {
+      return await waitOnRun(this.runWaiters, this.d1, runId, condition, timeoutMs, () => this.runWaitersChanged(project));
+    } finally {
+      await this.runWaitersChanged(project);
+    }
+  }
+
+  /** A run's stored status changed outside a batch (finish, fail, stop: the Worker's own writes). */
+  async runEnded(runId: string, status: RunStatus): Promise<void> {
+    this.runWaiters.onStatus(runId, status);
+  }
+
+  /**
+   * Pending run waiters are a reason for ingest to call this object (INGEST_HOOK.RUN_WAITERS):
+   * published when the first waiter arrives, before its D1 read (so a batch written after that read
+   * calls `evaluate`), and when the last one leaves. `waitersPublished` is only a cache: after an
+   * eviction (no waiter can be pending then) a stale mask in D1 is mended by `reconcile`.
+   */
+  private async runWaitersChanged(project: string): Promise<void> {
+    const holds = this.runWaiters.size > 0;
+    if (holds !== this.waitersPublished.holds) this.waitersPublished = { holds, done: this.hooks.publish(project) };
+    await this.waitersPublished.done;
   }
 
   async putRule(project: string, rule: Omit<Rule, "created_at">): Promise<PutRuleResult> {
-    return this.rules.put(project, rule);
+    const res = this.rules.put(project, rule);
+    // A retry ("exists") publishes too: the first attempt may have stored the rule and then failed to publish.
+    if (res.outcome === "created" || res.outcome === "exists") await this.hooks.publish(project);
+    return res;
   }
 
   async listRules(): Promise<Rule[]> {
@@ -91,8 +142,10 @@ export class ProjectAlerts extends DurableObject<Env> {
     return this.rules.get(id);
   }
 
-  async removeRule(id: string): Promise<boolean> {
-    return this.rules.remove(id);
+  async removeRule(project: string, id: string): Promise<boolean> {
+    const removed = this.rules.remove(id);
+    if (removed) await this.hooks.publish(project);
+    return removed;
   }
 
   async configureRules(project: string, settings: ProjectSettings): Promise<void> {
@@ -132,6 +185,7 @@ export class ProjectAlerts extends DurableObject<Env> {
   }
 
   async deleteRunAlerts(runId: string): Promise<number> {
+    this.runWaiters.onDeleted(runId);
     this.rules.forgetRun(runId);
     return this.store.deleteRun(runId);
   }

@@ -67,6 +67,11 @@ export class ProjectRules {
     return this.store.rules();
   }
 
+  /** Whether the project has rules of its own (the built-in detectors aside). */
+  hasRules(): boolean {
+    return (this.compiled ??= this.store.rules().map(compileRule)).length > 0;
+  }
+
   get(id: string): Rule | null {
     return this.store.rule(id);
   }
@@ -137,15 +142,17 @@ export class ProjectRules {
   /**
    * The alarm's part: due stale checks and their alerts. Batches arriving meanwhile wait
    * (blockConcurrencyWhile), so a run's "stopped" and "resumed" alerts are always in that order.
-   * Never throws: a failed check is retried later. The caller re-arms the alarm.
+   * Never throws: a failed check is retried later. The caller re-arms the alarm. Returns the runs
+   * whose status it changed (stale, with an alert; ended, without).
    */
-  async checkStale(nowUs = Date.now() * 1000): Promise<void> {
+  async checkStale(nowUs = Date.now() * 1000): Promise<[runId: string, status: "stale" | "ended"][]> {
     const s = this.settings();
     const project = (this.project ??= this.store.meta("project"));
-    if (!s.detectors.stale || project === null) return;
-    await this.ctx.blockConcurrencyWhile(async () => {
-      const alerts = await this.watch.checkDue(s, nowUs);
+    if (!s.detectors.stale || project === null) return [];
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const { alerts, changed } = await this.watch.checkDue(s, nowUs);
       if (alerts.length) await this.storeAlerts(project, alerts);
+      return changed;
     });
   }
 

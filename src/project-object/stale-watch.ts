@@ -12,8 +12,10 @@ const STALE_BATCH = 50;
 const RETRY_US = 30_000_000;
 
 /**
- * The stale detector: when each live run last reported (the object's clock) and when it is due a
- * check. Its rows are in the rules' tables (rule-store.ts); its due times drive the object's alarm.
+ * The stale detector: when each live run is due a check, and when it last reported as far as this
+ * object knows (it hears only of batches a rule or detector can fire on; D1 holds the rest, and the
+ * check reads it). Its rows are in the rules' tables (rule-store.ts); its due times drive the
+ * object's alarm.
  */
 export class StaleWatch {
   constructor(
@@ -51,36 +53,43 @@ export class StaleWatch {
   /**
    * Every watched run past its due time is checked against D1 and, when D1 agrees it has been quiet
    * for stale_after, marked stale (or `ended`, without an alert, when made over Trackio's protocol);
-   * returns the stale ones' "Run stopped reporting" alerts. Never throws: a
-   * failed check is retried later.
+   * returns the stale ones' "Run stopped reporting" alerts, and every run whose status it changed
+   * (for the object's run waits). Never throws: a failed check is retried later.
    */
-  async checkDue(s: ProjectSettings, nowUs: number): Promise<AlertInput[]> {
+  async checkDue(s: ProjectSettings, nowUs: number): Promise<{ alerts: AlertInput[]; changed: [runId: string, status: "stale" | "ended"][] }> {
     const staleAfterUs = s.stale_after * 1_000_000;
     const alerts: AlertInput[] = [];
+    const changed: [string, "stale" | "ended"][] = [];
     for (const w of this.store.dueWatches(nowUs, STALE_BATCH)) {
-      const outcome = await this.check(w, nowUs - staleAfterUs, nowUs);
-      if (outcome === "stale") {
+      const found = await this.check(w, nowUs - staleAfterUs, nowUs);
+      if (found?.kind === "stale") {
         this.store.markStale(w.run_id, nowUs);
-        alerts.push(staleAlert(w, s.stale_after));
+        // The alert quotes D1's last entry: most batches never reach this object.
+        alerts.push(staleAlert({ ...w, last_us: found.lastUs, last_step: found.lastStep ?? w.last_step }, s.stale_after));
       }
+      if (found) changed.push([w.run_id, found.kind]);
     }
-    return alerts;
+    return { alerts, changed };
   }
 
-  private async check(w: RunWatch, cutoffUs: number, nowUs: number): Promise<"stale" | "other"> {
+  /** What the check found: the run just became stale (with its last activity from D1), just ended (no alert), or neither. */
+  private async check(w: RunWatch, cutoffUs: number, nowUs: number): Promise<{ kind: "stale"; lastUs: number; lastStep: number | null } | { kind: "ended" } | null> {
     try {
       const found = await this.d1.markRunStale(w.run_id, cutoffUs, nowUs);
-      if (found.kind === "stale") return "stale";
-      // D1 saw a later entry than this object (its batch is on the way): check again from there.
+      if (found.kind === "stale") return found;
+      // The run logged since this object last heard of it (most batches never come here): check again stale_after after its last entry.
       if (found.kind === "reporting") this.store.setDue(w.run_id, Math.max(found.lastUs + (nowUs - cutoffUs), nowUs + 1_000_000));
       // Done, gone, or `ended`: a Trackio-protocol run went quiet, which is no failure, so no alert;
       // its watch goes, so that a later entry (back to `running` in D1) raises no "resumed" alert either.
-      else this.store.forgetWatch(w.run_id);
+      else {
+        this.store.forgetWatch(w.run_id);
+        if (found.kind === "ended") return { kind: "ended" };
+      }
     } catch (err) {
       logFailure("stale check failed", err);
       this.store.setDue(w.run_id, nowUs + RETRY_US);
     }
-    return "other";
+    return null;
   }
 }
 

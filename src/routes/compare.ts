@@ -20,7 +20,7 @@ export const compare = createRouter().get("/", projectAccess("read"), async (c) 
     { runs: c.req.queries("runs"), metrics: c.req.queries("metrics"), group: c.req.query("group"), mode: c.req.query("mode"), modes: parseModes(c.req.queries("modes")) },
     "query",
   );
-  const s = svc(c.env);
+  const s = svc(c.env, c.var.principal);
   await requireProject(s, project);
   return c.json(await compareRuns(s, project, args));
 });

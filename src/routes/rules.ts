@@ -9,9 +9,9 @@ import { parseOrThrow, valid } from "../validate";
 export const rules = createRouter()
   .post("/", projectAccess("write"), valid("json", CreateRule), async (c) => {
     const project = parseOrThrow(ProjectName, c.req.param("project"), "path");
-    const { rule, created } = await addRule(svc(c.env), project, c.req.valid("json"));
+    const { rule, created } = await addRule(svc(c.env, c.var.principal), project, c.req.valid("json"));
     return c.json(rule, created ? 201 : 200);
   })
-  .get("/", projectAccess("read"), async (c) => c.json({ rules: await listRules(svc(c.env), c.req.param("project")!) } satisfies RuleList))
-  .get("/:id", projectAccess("read"), async (c) => c.json(await getRuleOr404(svc(c.env), c.req.param("project")!, c.req.param("id"))))
-  .delete("/:id", projectAccess("write"), async (c) => c.json(await removeRule(svc(c.env), c.req.param("project")!, c.req.param("id"))));
+  .get("/", projectAccess("read"), async (c) => c.json({ rules: await listRules(svc(c.env, c.var.principal), c.req.param("project")!) } satisfies RuleList))
+  .get("/:id", projectAccess("read"), async (c) => c.json(await getRuleOr404(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("id"))))
+  .delete("/:id", projectAccess("write"), async (c) => c.json(await removeRule(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("id"))));

@@ -7,8 +7,8 @@ import { parseOrThrow, valid } from "../validate";
 
 /** Mounted at /v1/projects/:project/settings: the built-in detectors (non-finite, stale) and stale_after. */
 export const settings = createRouter()
-  .get("/", projectAccess("read"), async (c) => c.json(await projectSettings(svc(c.env), c.req.param("project")!)))
+  .get("/", projectAccess("read"), async (c) => c.json(await projectSettings(svc(c.env, c.var.principal), c.req.param("project")!)))
   .patch("/", projectAccess("write"), valid("json", PatchProjectSettings), async (c) => {
     const project = parseOrThrow(ProjectName, c.req.param("project"), "path");
-    return c.json(await patchProjectSettings(svc(c.env), project, c.req.valid("json")));
+    return c.json(await patchProjectSettings(svc(c.env, c.var.principal), project, c.req.valid("json")));
   });

@@ -14,10 +14,10 @@ const write = projectAccess("write");
 export const webhooks = createRouter()
   .post("/", write, valid("json", CreateWebhook), async (c) => {
     const project = parseOrThrow(ProjectName, c.req.param("project"), "path");
-    return c.json(await createWebhook(svc(c.env), project, c.req.valid("json")), 201);
+    return c.json(await createWebhook(svc(c.env, c.var.principal), project, c.req.valid("json")), 201);
   })
-  .get("/", write, async (c) => c.json({ webhooks: await listProjectWebhooks(svc(c.env), c.req.param("project")!) } satisfies WebhookList))
+  .get("/", write, async (c) => c.json({ webhooks: await listProjectWebhooks(svc(c.env, c.var.principal), c.req.param("project")!) } satisfies WebhookList))
   .get("/deliveries", read, valid("query", DeliveryQuery), async (c) =>
-    c.json({ deliveries: await projectDeliveries(svc(c.env), c.req.param("project")!, c.req.valid("query")) } satisfies DeliveryList))
-  .delete("/:id", write, async (c) => c.json(await removeWebhook(svc(c.env), c.req.param("project")!, c.req.param("id"))))
-  .post("/:id/rotate-secret", write, async (c) => c.json(await rotateSecret(svc(c.env), c.req.param("project")!, c.req.param("id"))));
+    c.json({ deliveries: await projectDeliveries(svc(c.env, c.var.principal), c.req.param("project")!, c.req.valid("query")) } satisfies DeliveryList))
+  .delete("/:id", write, async (c) => c.json(await removeWebhook(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("id"))))
+  .post("/:id/rotate-secret", write, async (c) => c.json(await rotateSecret(svc(c.env, c.var.principal), c.req.param("project")!, c.req.param("id"))));

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { AlertFilters, AlertQuery, CreateAlert, WaitQuery, parseTimestamp, type Alert, type AlertCounts, type AlertPage, type WaitResult } from "../contract";
 import { SUBSCRIPTION_HEADER, type AlertInput, type AlertQueryFilters, type SocketSubscription, type StoredFilters } from "../project-object/types";
-import { ensureProject, findProject } from "../db/projects";
 import { listRuns } from "../db/runs";
 import { badRequest } from "../errors";
 import type { Svc } from "./context";
+import { ensureProjectOnce, projectExists } from "./known-projects";
 import { findRunByRef, isRunId, requireProject, runNotFound } from "./run-refs";
 
 // REST/Trackio/MCP alert calls as ProjectAlerts RPC. Runs are resolved against D1 here, before
@@ -67,7 +67,7 @@ export async function createAlerts(
     });
   }
   // Only now, with every run resolved: a refused alert (an unknown run) creates no project.
-  await ensureProject(s.db, project);
+  await ensureProjectOnce(s, project);
   // The object reads the project's webhook targets and records each new alert's deliveries in the same write as the alert.
   return projectObject(s.env, project).createAlerts(project, resolved);
 }
@@ -101,7 +101,7 @@ const emptyPage = (): AlertPage => ({ alerts: [], next_cursor: 0, has_more: fals
 /** Newest first. An unknown project is an empty page, as Trackio answers. */
 export async function queryAlerts(s: Svc, project: string, q: z.output<typeof AlertQuery>): Promise<AlertPage> {
   const since_us = sinceMicros(q.since);
-  if (!(await findProject(s.db, project))) return emptyPage();
+  if (!(await projectExists(s, project))) return emptyPage();
   const filters: AlertQueryFilters = { ...(await storedFilters(s, project, q)), since_us, cursor: q.cursor, limit: q.limit };
   return projectObject(s.env, project).queryAlerts(filters);
 }

@@ -1,11 +1,13 @@
 import type { z } from "zod";
 import { LIMITS, type AppendLogs, type AppendLogsResult } from "../contract";
 import { parseTimestamp } from "../contract/time";
-import { appendLogRows, appendLogRowsToRuns, type NewLogEntry } from "../db/logs";
+import { appendLogRows, appendLogRowsToRuns, type IngestSeen, type NewLogEntry, type StoredEntry } from "../db/logs";
 import { createRunStatements, setRunConfigStatement, type RunRow } from "../db/runs";
 import { badRequest } from "../errors";
+import { mustCallObject } from "../ingest/hooks";
 import type { Svc } from "./context";
 import { evaluateRulesOnIngest, watchStartedRun } from "./rules";
+import { audit } from "./audit";
 import { getRunOr404, isRunId } from "./run-refs";
 
 function toEntries(body: z.output<typeof AppendLogs>): NewLogEntry[] {
@@ -33,13 +35,30 @@ export function checkAssignedSteps(lastStep: number | null, steps: (number | nul
   });
 }
 
+/**
+ * A stop request rides on the answer to the run's next log batch: the script learns it with no
+ * extra request. The row is the one the write read (or the lookup before it), so a request made
+ * while the batch was in flight is seen on the batch after.
+ */
+const stopAnswer = (run: RunRow): Partial<AppendLogsResult> =>
+  run.stopRequestedAt ? { stop_requested: true, stop_reason: run.stopReason } : {};
+
+/**
+ * What the batch newly stored (not its duplicates) goes through the project's rules and detectors,
+ * when the write transaction says something there can fire (src/ingest/hooks.ts); `run` carries
+ * the status the transaction found.
+ */
+async function afterStore(s: Svc, run: RunRow, stored: StoredEntry[], seen: IngestSeen) {
+  if (mustCallObject(seen.hooks, { entries: stored, statusBefore: seen.statusBefore }))
+    await evaluateRulesOnIngest(s, seen.statusBefore ? { ...run, status: seen.statusBefore } : run, stored, seen.hooks);
+}
+
 /** Appends a batch to a run already looked up. */
 export async function appendLogs(s: Svc, run: RunRow, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult> {
   checkAssignedSteps(run.lastStep, body.logs.map((e) => e.step));
-  const { stored, duplicates, lastStep } = await appendLogRows(s.env.DB, { id: run.id, project: run.project, lastStep: run.lastStep }, toEntries(body), s.nowUs);
-  // What the batch newly stored (not its duplicates) goes through the project's rules and detectors.
-  if (stored.length) await evaluateRulesOnIngest(s, run, stored);
-  return { run_id: run.id, accepted: stored.length, duplicates, last_step: lastStep };
+  const { stored, duplicates, lastStep, seen } = await appendLogRows(s.env.DB, { id: run.id, project: run.project, lastStep: run.lastStep }, toEntries(body), s.nowUs);
+  await afterStore(s, run, stored, seen);
+  return { run_id: run.id, accepted: stored.length, duplicates, last_step: lastStep, ...stopAnswer(run) };
 }
 
 /**
@@ -48,15 +67,21 @@ export async function appendLogs(s: Svc, run: RunRow, body: z.output<typeof Appe
  * the id is no run of the project (a name that looks like an id), the run is looked up first.
  */
 export async function appendLogsTo(s: Svc, project: string, ref: string, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult> {
+  return (await appendLogsToRunId(s, project, ref, body)) ?? appendLogs(s, await getRunOr404(s, project, ref), body);
+}
+
+/**
+ * The one-round-trip write: `id` is taken for a run id of the project and every entry must give
+ * its step. Null (nothing written) when it is not such an id, the run does not exist, or a step
+ * is missing: the caller looks the run up instead.
+ */
+export async function appendLogsToRunId(s: Svc, project: string, id: string, body: z.output<typeof AppendLogs>): Promise<AppendLogsResult | null> {
   const entries = toEntries(body);
-  if (isRunId(ref) && entries.every((e) => e.step !== null)) {
-    const r = await appendLogRows(s.env.DB, { id: ref, project }, entries, s.nowUs);
-    if (r.before) {
-      if (r.stored.length) await evaluateRulesOnIngest(s, r.before, r.stored);
-      return { run_id: ref, accepted: r.stored.length, duplicates: r.duplicates, last_step: r.lastStep };
-    }
-  }
-  return appendLogs(s, await getRunOr404(s, project, ref), body);
+  if (!isRunId(id) || entries.some((e) => e.step === null)) return null;
+  const r = await appendLogRows(s.env.DB, { id, project }, entries, s.nowUs);
+  if (!r.before) return null;
+  await afterStore(s, r.before, r.stored, r.seen);
+  return { run_id: id, accepted: r.stored.length, duplicates: r.duplicates, last_step: r.lastStep, ...stopAnswer(r.before) };
 }
 
 /**
@@ -90,7 +115,10 @@ export async function appendLogsToRuns(s: Svc, writes: RunWrite[]): Promise<void
     s.nowUs,
   );
   for (const [i, w] of writes.entries()) {
-    if (w.create) await watchStartedRun(s, w.run);
-    if (results[i].stored.length) await evaluateRulesOnIngest(s, w.run, results[i].stored);
+    if (w.create) {
+      await audit(s, w.run.project, "run.create", w.run.id, { name: w.run.name });
+      await watchStartedRun(s, w.run);
+    }
+    await afterStore(s, w.run, results[i].stored, results[i].seen);
   }
 }

@@ -7,6 +7,7 @@ import type { RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { applyPatch, settingsFrom } from "../rules/settings";
 import { projectObject } from "./alerts";
+import { audit } from "./audit";
 import type { Svc } from "./context";
 import { logFailure } from "../log";
 
@@ -38,6 +39,7 @@ export async function addRule(s: Svc, project: string, input: z.output<typeof Cr
     throw new ApiError("conflict", `Rule '${id}' already exists with a different definition; remove it first or choose another id`, [
       { path: "id", message: "already used by a different rule" },
     ]);
+  if (res.outcome === "created") await audit(s, project, "rule.add", id, { metric: input.metric, level: input.level, title: input.title });
   return { rule: res.rule, created: res.outcome === "created" };
 }
 
@@ -54,8 +56,9 @@ export async function getRuleOr404(s: Svc, project: string, id: string): Promise
 }
 
 export async function removeRule(s: Svc, project: string, id: string): Promise<{ deleted: true; id: string }> {
-  const removed = (await findProject(s.db, project)) ? await projectObject(s.env, project).removeRule(id) : false;
+  const removed = (await findProject(s.db, project)) ? await projectObject(s.env, project).removeRule(project, id) : false;
   if (!removed) throw ruleNotFound(project, id);
+  await audit(s, project, "rule.remove", id);
   return { deleted: true, id };
 }
 
@@ -71,6 +74,7 @@ export async function patchProjectSettings(s: Svc, project: string, patch: z.out
   const next = applyPatch(settingsFrom(stored, s.env), patch);
   await setProjectSettings(s.db, project, { ...stored, ...next });
   await projectObject(s.env, project).configureRules(project, next);
+  await audit(s, project, "settings.update", null, patch as Record<string, unknown>);
   return next;
 }
 
@@ -87,12 +91,13 @@ export async function watchStartedRun(s: Svc, run: RunRow): Promise<void> {
  * rules and detectors and stores their alerts in the same call. The entries are already stored, so
  * a failure here is logged rather than failing the request (a retry would find them duplicates).
  */
-export async function evaluateRulesOnIngest(s: Svc, run: RunRow, stored: StoredEntry[]): Promise<void> {
+export async function evaluateRulesOnIngest(s: Svc, run: RunRow, stored: StoredEntry[], hooksSeen?: number): Promise<void> {
   try {
     await projectObject(s.env, run.project).evaluate(
       run.project,
       { id: run.id, name: run.name, status: run.status },
       stored.map((e) => ({ step: e.step, metrics: e.metrics })),
+      hooksSeen,
     );
   } catch (err) {
     logFailure("rule evaluation failed", err, run.project);

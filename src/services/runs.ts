@@ -1,17 +1,22 @@
 import { z } from "zod";
 import { CreateRun, FinishRun, ListRunsQuery, type CreatedRun, type Run, type RunSummary } from "../contract";
 import { formatTimestamp } from "../contract/time";
-import { metricNamesOf } from "../db/metrics";
-import { ensureProject } from "../db/projects";
+import { metricNamesOf, runWithMetricNames } from "../db/metrics";
 import { deleteRunRows, findNewestRunByName, findRunAnywhere, insertRunIfAbsent, listRuns, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
 import { alertCountsFor, projectObject } from "./alerts";
+import { listNotes } from "../db/notes";
+import { audit } from "./audit";
 import type { Svc } from "./context";
+import { ensureProjectOnce } from "./known-projects";
 import { deleteRunObjects } from "./media";
-import { getRunOr404, requireProject } from "./run-refs";
+import { getRunOr404, isRunId, requireProject } from "./run-refs";
 import { watchStartedRun } from "./rules";
+
+/** Notes shown with a run's summary (newest first); `GET …/notes` lists them all. */
+const SUMMARY_NOTES = 20;
 
 /**
  * Creates a run, or resumes one (`allow`: the newest run with the name, if any; `must`: that run
@@ -33,11 +38,12 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
     }
     if (input.resume !== "never") {
       const existing = await findNewestRunByName(s.db, project, input.name!);
-      if (existing) return resume(s, existing, input);
+      if (existing) return resume(s, project, existing, input);
       if (input.resume === "must") throw new ApiError("not_found", `Run '${input.name}' does not exist in project '${project}'`);
     }
     const row = await insertNew(s, project, input, origin);
     if (row) {
+      await audit(s, project, "run.create", row.id, { name: row.name });
       await watchStartedRun(s, row);
       return { ...toRun(row), resumed: false };
     }
@@ -52,10 +58,11 @@ function sameId(project: string, existing: RunRow): CreatedRun {
   return { ...toRun(existing), resumed: true };
 }
 
-async function resume(s: Svc, existing: RunRow, input: z.output<typeof CreateRun>): Promise<CreatedRun> {
+async function resume(s: Svc, project: string, existing: RunRow, input: z.output<typeof CreateRun>): Promise<CreatedRun> {
   const patch: Partial<RunRow> = { updatedAt: formatTimestamp(s.nowUs), status: "running", finishedAt: null };
   if (input.config) patch.config = { ...existing.config, ...input.config };
   const row = (await updateRun(s.db, existing.id, patch)) ?? existing;
+  await audit(s, project, "run.resume", row.id, { name: row.name });
   await watchStartedRun(s, row);
   return { ...toRun(row), resumed: true };
 }
@@ -67,7 +74,7 @@ async function insertNew(s: Svc, project: string, input: z.output<typeof CreateR
     name = generateRunName(names, count);
   }
   const now = formatTimestamp(s.nowUs);
-  await ensureProject(s.db, project);
+  await ensureProjectOnce(s, project);
   return insertRunIfAbsent(
     s.db,
     {
@@ -113,10 +120,16 @@ export async function listProjectRuns(s: Svc, project: string, q: z.output<typeo
   return rows.map((r) => toRun(r));
 }
 
+/** A run by id costs one D1 round trip (the run and its metric names together), beside the object's counts. */
 export async function runSummary(s: Svc, project: string, ref: string): Promise<RunSummary> {
-  const row = await getRunOr404(s, project, ref);
-  const [names, alertCounts] = await Promise.all([metricNamesOf(s.env.DB, row.id), alertCountsFor(s.env, project, row.id)]);
-  return { ...toRun(row), metrics: names.map((n) => n.name), alert_counts: alertCounts };
+  const byId = isRunId(ref) ? await runWithMetricNames(s.env.DB, project, ref) : null;
+  const row = byId?.run ?? (await getRunOr404(s, project, ref));
+  const [names, alertCounts, notes] = await Promise.all([
+    byId?.names ?? metricNamesOf(s.env.DB, row.id),
+    alertCountsFor(s.env, project, row.id),
+    listNotes(s.db, project, row.id, SUMMARY_NOTES),
+  ]);
+  return { ...toRun(row), metrics: names.map((n) => n.name), alert_counts: alertCounts, notes };
 }
 
 export async function renameRun(s: Svc, project: string, ref: string, name: string): Promise<Run> {
@@ -124,13 +137,19 @@ export async function renameRun(s: Svc, project: string, ref: string, name: stri
   const updated = await updateRun(s.db, row.id, { name, updatedAt: formatTimestamp(s.nowUs) });
   // Alerts carry their run's name (Trackio's shape), so the project's object renames them too.
   await projectObject(s.env, project).renameRunAlerts(row.id, name);
+  await audit(s, project, "run.rename", row.id, { from: row.name, to: name });
   return toRun(updated ?? row);
 }
 
 export async function finishRun(s: Svc, project: string, ref: string, body: z.output<typeof FinishRun>): Promise<Run> {
   const row = await getRunOr404(s, project, ref);
   const now = formatTimestamp(s.nowUs);
-  const updated = await updateRun(s.db, row.id, { status: body.status, finishedAt: now, updatedAt: now });
+  // A script that stops because it was asked to ends `stopped`, whichever SDK it uses.
+  const status = body.status === "finished" && row.stopRequestedAt ? "stopped" : body.status;
+  const updated = await updateRun(s.db, row.id, { status, finishedAt: now, updatedAt: now });
+  // Waits on `ended` are held by the project's object; finish is the Worker's write, so it tells it.
+  await projectObject(s.env, project).runEnded(row.id, status);
+  await audit(s, project, "run.finish", row.id, { status });
   return toRun(updated ?? row);
 }
 
@@ -146,6 +165,7 @@ export async function deleteRun(s: Svc, project: string, ref: string): Promise<{
   await deleteRunRows(s.db, row.id);
   await deleteRunObjects(s, project, row.id);
   await projectObject(s.env, project).deleteRunAlerts(row.id);
+  await audit(s, project, "run.delete", row.id, { name: row.name });
   return { deleted: true, id: row.id };
 }
 

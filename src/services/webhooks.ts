@@ -1,3 +1,4 @@
+import { audit } from "./audit";
 import type { z } from "zod";
 import type { CreatedWebhook, CreateWebhook, DeliveryQuery, RotatedSecret, Webhook, WebhookDelivery } from "../contract";
 import { nowTimestamp } from "../contract/time";
@@ -63,8 +64,11 @@ export async function createWebhook(s: Svc, project: string, body: z.output<type
     enabled: true,
     createdAt: nowTimestamp(),
   });
+  const shown = toWebhook(row);
+  // The audit keeps the masked URL: a Slack or Discord URL is itself a credential.
+  await audit(s, project, "webhook.add", row.id, { url: shown.url, kind: row.kind, min_level: row.minLevel });
   // The caller gave the URL, so it gets it back whole; listings mask it.
-  return { ...toWebhook(row), url: row.url, secret };
+  return { ...shown, url: row.url, secret };
 }
 
 export async function listProjectWebhooks(s: Svc, project: string): Promise<Webhook[]> {
@@ -73,6 +77,7 @@ export async function listProjectWebhooks(s: Svc, project: string): Promise<Webh
 
 export async function removeWebhook(s: Svc, project: string, id: string): Promise<{ deleted: true; id: string }> {
   if (!(await deleteWebhook(s.db, project, id))) throw webhookNotFound(project, id);
+  await audit(s, project, "webhook.remove", id);
   return { deleted: true, id };
 }
 
@@ -81,6 +86,7 @@ export async function rotateSecret(s: Svc, project: string, id: string): Promise
   const secret = newSecret();
   const row = await setWebhookSecret(s.db, project, id, secret);
   if (!row) throw webhookNotFound(project, id);
+  await audit(s, project, "webhook.rotate_secret", id);
   return { id: row.id, secret };
 }
 

@@ -16,6 +16,24 @@ export async function derivedRunId(project: string, clientId: string): Promise<s
   return (await sha256Hex(`trackio\u0000${project}\u0000${clientId}`)).slice(0, 32);
 }
 
+/**
+ * (project, client id) → run id, for runs this isolate has written to: the `trackio` client sends
+ * a batch every ~0.5 s per run, and mapping its id cost a D1 lookup each time. A mapping only
+ * changes when its run is deleted, and a write to a deleted run finds no run and is re-resolved.
+ */
+const KNOWN_MAX = 4096;
+const knownRunIds = new Map<string, string>();
+const knownKey = (project: string, clientId: string) => `${project}\u0000${clientId}`;
+
+export const knownRunId = (project: string, clientId: string) => knownRunIds.get(knownKey(project, clientId)) ?? null;
+
+export function rememberRunId(project: string, clientId: string, id: string) {
+  if (knownRunIds.size >= KNOWN_MAX) knownRunIds.delete(knownRunIds.keys().next().value!);
+  knownRunIds.set(knownKey(project, clientId), id);
+}
+
+export const forgetRunId = (project: string, clientId: string) => knownRunIds.delete(knownKey(project, clientId));
+
 /** The run id the client's `run_id` (or, without one, its run name) stands for in `project`, and the run if it exists. */
 export async function mapRunId(ctx: Ctx, project: string, clientId: string): Promise<{ id: string; row: RunRow | undefined }> {
   if (isRunId(clientId)) {
@@ -94,6 +112,9 @@ export function plannedRun(
     webhookUrl: null,
     webhookMinLevel: null,
     origin: "trackio",
+    stopRequestedAt: null,
+    stopRequestedBy: null,
+    stopReason: null,
   };
   return { run, create: true, replaceConfig: false };
 }

@@ -47,7 +47,7 @@ export const trackio = createRouter()
       const caller = await principalOf(c);
       if (ep.access === "read") requireReader(caller);
       else requireWriter(caller, [], ep.writeDenied);
-      const data = await ep.run({ s: svc(c.env), caller }, ep.parse(bound) as never);
+      const data = await ep.run({ s: svc(c.env, caller), caller }, ep.parse(bound) as never);
       // JSON.stringify writes non-finite numbers as null, as Trackio's encoder does.
       return c.json({ data: data ?? null });
     } catch (err) {

@@ -26,6 +26,7 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
       ],
     });
     await postAlert(admin, project, { run: byName("adam-lr1e-3").id, title: "loss plateau", level: "warn", step: 150 });
+    await admin("POST", `/v1/projects/${project}/runs/${byName("adam-lr1e-3").id}/notes`, { text: "lr 1e-3 to compare with 3e-4" });
     readKey = await createKey(base(), inject("adminToken"), "read");
     browser = await launchBrowser();
   }, 120_000);
@@ -261,12 +262,13 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     await page.context().close();
   });
 
-  it("shows a run's summary, config, metric names and alerts", async ({ expect }) => {
+  it("shows a run's summary, config, notes, metric names and alerts", async ({ expect }) => {
     const run = byName("adam-lr1e-3");
     const { page, errors } = await signedIn(`/p/${project}/runs/${run.id}`);
     await page.waitForSelector("#run-config");
     expect(await page.locator("h1").textContent()).toBe("adam-lr1e-3");
     expect(await page.locator("#run-config tbody tr").allTextContents()).toEqual(["batch_size64", "lr0.001", "optimizeradam"]);
+    expect(await page.locator("#run-notes li p").allTextContents()).toEqual(["lr 1e-3 to compare with 3e-4"]);
     expect(await page.locator("#run-metrics li").allTextContents()).toEqual(["eval/acc", "eval/loss", "final/score", "system/lr", "train/acc", "train/loss"]);
     await page.waitForSelector('li.alert:has-text("loss plateau")');
     expect(await page.locator("li.alert").count()).toBe(1);

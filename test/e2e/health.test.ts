@@ -1,6 +1,6 @@
 import { describe, inject, it } from "vitest";
 
-describe("wrangler dev", () => {
+describe("the local server", () => {
   it("serves /health and the dashboard", async ({ expect }) => {
     const base = inject("baseUrl");
     const h = await fetch(`${base}/health`);

@@ -25,6 +25,10 @@ const ARGS: Record<string, Record<string, unknown>> = {
   delete_run: { run: "r1" },
   remove_alert_rule: { id: "r1" },
   get_media: { run: "r1" },
+  wait_for_run: { run: "r1", until: "ended", timeout: 30 },
+  diagnose_run: { run: "r1" },
+  stop_run: { run: "r1" },
+  add_note: { text: "x" },
 };
 
 const project = uniqueProject("mcp-unknown");

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
+import { runNode } from "./run-node";
 
 // Runs the real `trackflare` CLI as a subprocess (`node sdk/bin/trackflare.js …`), the way users
 // and agents do, against the shared `wrangler dev` of the e2e project.
@@ -30,29 +31,15 @@ export function cliEnv(extra: CliEnv = {}): NodeJS.ProcessEnv {
 export type CliResult = { code: number | null; stdout: string; stderr: string; json: any };
 
 /** Runs one CLI command to completion. `json` is stdout parsed (null when it is not one JSON document). */
-export function cli(args: string[], opts: { env?: CliEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(opts.env), cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`trackflare ${args.join(" ")} did not exit within ${opts.timeoutMs ?? 30_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, opts.timeoutMs ?? 30_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      let json: any = null;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        json = null;
-      }
-      resolve({ code, stdout, stderr, json });
-    });
-  });
+export async function cli(args: string[], opts: { env?: CliEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  const r = await runNode([BIN, ...args], { env: cliEnv(opts.env), cwd: ROOT, timeoutMs: opts.timeoutMs });
+  let json: any = null;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    json = null;
+  }
+  return { ...r, json };
 }
 
 /** A long-running CLI (watch): collects stdout lines as they come. */

@@ -15,4 +15,4 @@ const stop = async () => {
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-server.child.on("exit", (code) => process.exit(code ?? 1));
+server.child?.on("exit", (code) => process.exit(code ?? 1));

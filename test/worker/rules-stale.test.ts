@@ -46,6 +46,21 @@ describe("stale detector", () => {
     expect(await allAlerts(p)).toHaveLength(1);
   });
 
+  it("quotes the last entry as D1 has it: batches nothing can fire on never reach the object", async ({ expect }) => {
+    const p = uniqueProject();
+    await patchSettings(p, { stale_after: 1 });
+    const run = await createRun(p, { name: "quiet" });
+    for (let step = 0; step < 3; step++) {
+      await logEntries(p, run.id, [{ step: step * 10, metrics: { loss: 1 / (step + 1) } }]);
+      await sleep(400);
+    }
+    const last = await env.DB.prepare("SELECT last_log_at AS at, last_step AS step FROM runs WHERE id = ?").bind(run.id).first<{ at: string; step: number }>();
+    await passTime(p, 1.3);
+    const alerts = await alertsUntil(p, (a) => a.length > 0);
+    expect(alerts.map((a) => [a.title, a.step])).toEqual([["Run stopped reporting", 20]]);
+    expect(alerts[0].text).toBe(`No log entry for 1 s (the run last reported at ${last!.at}, at step ${last!.step}); it is now stale.`);
+  });
+
   it("reports a run that never logged anything after its start", async ({ expect }) => {
     const p = uniqueProject();
     await patchSettings(p, { stale_after: 1 });

@@ -2,10 +2,12 @@ import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import { APIError, TrackflareError } from "../errors";
 import { checkFlags, GLOBAL_BOOLEAN_FLAGS, GLOBAL_VALUE_FLAGS, UsageError } from "./_args";
+import { diagnose } from "./commands/diagnose";
 import { get } from "./commands/get";
 import { keys } from "./commands/keys";
 import { list } from "./commands/list";
 import { login } from "./commands/login";
+import { note } from "./commands/note";
 import { rules } from "./commands/rules";
 import { runs } from "./commands/runs";
 import { wait } from "./commands/wait";
@@ -14,7 +16,7 @@ import { webhooks } from "./commands/webhooks";
 
 const root: CommandDef = {
   meta: { name: "trackflare", version: pkg.version, description: "Trackflare CLI: read experiments, wait for and watch alerts, manage keys and webhooks" },
-  subCommands: { list, get, watch, wait, runs, rules, keys, webhooks, login },
+  subCommands: { list, get, watch, wait, diagnose, note, runs, rules, keys, webhooks, login },
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { CreateRun, CreatedRun, FinishRun, Run, RunList, RunStatus, RunSummary } from "../../../src/contract";
+import { MAX_WAIT_SECONDS, type CreateRun, type CreatedRun, type Diagnosis, type FinishRun, type Run, type RunList, type RunStatus, type RunSummary, type RunWaitResult, type StopRun } from "../../../src/contract";
 import type { Client } from "../client";
 import { seg } from "../internal/path";
 
@@ -31,5 +31,32 @@ export class Runs {
 
   delete(project: string, run: string): Promise<{ deleted: true; id: string }> {
     return this.client.request("DELETE", `/v1/projects/${seg(project)}/runs/${seg(run)}`);
+  }
+
+  /** Asks the run's script to stop: it learns it from the answer to its next log batch (`shouldStop()`). */
+  stop(project: string, run: string, body: StopRun = {}): Promise<Run> {
+    return this.client.request("POST", `/v1/projects/${seg(project)}/runs/${seg(run)}/stop`, { body });
+  }
+
+  /** A bounded summary of the run's health (a few KB whatever its length); see the README for its rules. */
+  diagnosis(project: string, run: string): Promise<Diagnosis> {
+    return this.client.request("GET", `/v1/projects/${seg(project)}/runs/${seg(run)}/diagnosis`);
+  }
+
+  /**
+   * Blocks until `until` holds (`ended`, `step>=N`, `val/loss<0.3`) or `timeout` seconds pass
+   * (`timed_out: true`). The server wakes the wait on ingest; timeouts beyond its cap are waited in rounds.
+   */
+  async wait(project: string, run: string, opts: { until: string; timeout: number; signal?: AbortSignal }): Promise<RunWaitResult> {
+    const deadline = Date.now() + opts.timeout * 1000;
+    for (;;) {
+      const round = Math.min(Math.max(0, (deadline - Date.now()) / 1000), MAX_WAIT_SECONDS);
+      const res: RunWaitResult = await this.client.request("GET", `/v1/projects/${seg(project)}/runs/${seg(run)}/wait`, {
+        query: { until: opts.until, timeout: Math.round(round * 1000) / 1000 },
+        signal: opts.signal,
+        timeoutMs: (round + 30) * 1000,
+      });
+      if (res.matched || Date.now() >= deadline - 50) return res;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { AlertLevel } from "../alert-level";
 import { TrackflareError } from "../errors";
-import { Run, type InitOptions } from "./run";
+import { Run, type FinishStatus, type InitOptions } from "./run";
 
 let current: Run | null = null;
 
@@ -32,10 +32,19 @@ export function alert(title: string, text?: string | null, level: AlertLevel | s
 }
 
 /** Flushes and finishes the current run. Never throws. */
-export async function finish(opts?: { status?: "finished" | "failed"; timeoutMs?: number }): Promise<void> {
+export async function finish(opts?: { status?: FinishStatus; timeoutMs?: number }): Promise<void> {
   const run = current;
   current = null;
   await run?.finish(opts);
+}
+
+/**
+ * True once a stop was requested for the current run (`trackflare runs stop`, MCP `stop_run`,
+ * `POST …/stop`). Learnt from the answer to its next log batch, so no request is spent on it;
+ * false without a current run.
+ */
+export function shouldStop(): boolean {
+  return current?.shouldStop() ?? false;
 }
 
 /** The current run, or null. */

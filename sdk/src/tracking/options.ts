@@ -17,6 +17,12 @@ export type InitOptions = {
   url?: string;
   /** Default TRACKFLARE_TOKEN, then TRACKIO_WRITE_TOKEN. */
   token?: string;
+  /**
+   * Called once when the server answers a log batch with a stop request (`trackflare runs stop`,
+   * MCP `stop_run`), with its reason. The script should then wind down and call `finish()`; the
+   * run ends `stopped`. `shouldStop()` tells the same without a callback.
+   */
+  onStop?: (reason: string | null) => void;
   /** Called with each warning instead of console.warn. */
   onWarning?: (message: string) => void;
   /** No `* Created new run` / alert lines on stdout. */

@@ -1,4 +1,4 @@
-import { formatTimestamp, type CreateRun, type CreatedRun } from "../../../src/contract";
+import { formatTimestamp, type CreateRun, type CreatedRun, type Diagnosis } from "../../../src/contract";
 import { toAlertLevel, type AlertLevel } from "../alert-level";
 import { Client } from "../client";
 import { resolveConnection } from "../connection";
@@ -18,6 +18,9 @@ export type { InitOptions } from "./options";
  * in batches with ids fixed at call time, so retries never duplicate. After `Run.start` nothing
  * here throws: problems become warnings.
  */
+/** How a run ends from its script: `stopped` is what a finished run asked to stop becomes. */
+export type FinishStatus = "finished" | "failed" | "stopped";
+
 export class Run {
   readonly project: string;
   readonly group: string | null;
@@ -36,6 +39,7 @@ export class Run {
   private creating: Promise<void> | null = null;
   private finishing: Promise<void> | null = null;
   private closed = false;
+  private stop: { reason: string | null } | null = null;
   private removeExitHook: () => void = () => undefined;
   private readonly warned = new Set<string>();
   private readonly encoder = new LogEncoder(
@@ -128,8 +132,10 @@ export class Run {
   }
 
   /** Sends what is buffered (retrying for up to `timeoutMs`), marks the run finished, stops the timer. Never throws. */
-  finish(opts: { status?: "finished" | "failed"; timeoutMs?: number } = {}): Promise<void> {
-    this.finishing ??= this.doFinish(opts.status ?? "finished", opts.timeoutMs ?? this.opts.finishTimeoutMs ?? 30_000);
+  finish(opts: { status?: FinishStatus; timeoutMs?: number } = {}): Promise<void> {
+    // A run asked to stop that finishes normally ends `stopped` (the server would store it so too).
+    const status = opts.status ?? (this.stop ? "stopped" : "finished");
+    this.finishing ??= this.doFinish(status === "finished" && this.stop ? "stopped" : status, opts.timeoutMs ?? this.opts.finishTimeoutMs ?? 30_000);
     return this.finishing;
   }
 
@@ -153,7 +159,7 @@ export class Run {
     return `<Run ${this.name ?? this.id} (${this.id.slice(0, 8)}) in project ${this.project}>`;
   }
 
-  private async doFinish(status: "finished" | "failed", timeoutMs: number) {
+  private async doFinish(status: FinishStatus, timeoutMs: number) {
     this.closed = true;
     clearInterval(this.timer);
     const deadline = Date.now() + timeoutMs;
@@ -228,7 +234,36 @@ export class Run {
     batch.body ??= this.encoder.body(batch);
     if (batch.body.length > MAX_BODY_CHARS) throw new PayloadTooLargeError(413, "payload_too_large", "batch larger than the server accepts");
     if (!batch.items.length) return;
-    await this.client.logs.append(this.project, this.id, batch.body, { signal });
+    const res = await this.client.logs.append(this.project, this.id, batch.body, { signal });
+    if (res.stop_requested && !this.stop) this.stopRequested(res.stop_reason ?? null);
+  }
+
+  private stopRequested(reason: string | null) {
+    this.stop = { reason };
+    try {
+      this.opts.onStop?.(reason);
+    } catch (err) {
+      // The callback is the user's code; its failure must not reach the sender's retries.
+      this.warn(`onStop threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /**
+   * True once a stop was requested for this run (learnt from the answer to a log batch, so within
+   * one flush interval of the next \`log()\`). Finish the run then: it ends \`stopped\`.
+   */
+  shouldStop(): boolean {
+    return this.stop !== null;
+  }
+
+  /** The stop request's reason (null without one, or before a stop was requested). */
+  get stopReason(): string | null {
+    return this.stop?.reason ?? null;
+  }
+
+  /** This run's bounded diagnosis, read now (see \`Api.diagnosis\`). */
+  diagnosis(): Promise<Diagnosis> {
+    return this.client.runs.diagnosis(this.project, this.id);
   }
 
   private async sendAlerts(batch: Batch<AlertItem>, signal: AbortSignal | undefined) {

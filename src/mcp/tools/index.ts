@@ -1,6 +1,7 @@
 import type { ToolDef } from "../tool";
 import { getAlerts, waitForAlertsTool } from "./alerts";
 import { compareRuns } from "./compare";
+import { addNoteTool, diagnoseRunTool, stopRunTool, waitForRunTool } from "./control";
 import { getLogsTool, getSystemLogsTool } from "./logs";
 import { getMedia } from "./media";
 import { getAllProjects, getProjectSummary, getRunsForProject, getSettings } from "./projects";
@@ -22,11 +23,15 @@ export const TOOLS: ToolDef[] = [
   getMedia,
   getAlerts,
   waitForAlertsTool,
+  waitForRunTool,
+  diagnoseRunTool,
   compareRuns,
   getSettings,
   listAlertRules,
   logAlert,
   finishRunTool,
+  stopRunTool,
+  addNoteTool,
   renameRunTool,
   deleteRunTool,
   addAlertRule,

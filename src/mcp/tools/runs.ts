@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AlertCounts, IsoTimestamp, MAX_POINTS_LIMIT, MetricName, MetricQuery, RunStatus, SnapshotQuery, Step } from "../../contract";
+import { AlertCounts, IsoTimestamp, Note, MAX_POINTS_LIMIT, MetricName, MetricQuery, Run, RunStatus, SnapshotQuery, Step } from "../../contract";
 import { metricNames, metricValues, snapshot } from "../../services/metrics";
 import { getRunOr404 } from "../../services/run-refs";
 import { runSummary } from "../../services/runs";
@@ -26,14 +26,14 @@ export const getRunSummary = defineTool({
   name: "get_run_summary",
   title: "Summarise a run",
   description:
-    "Summarise one run: its config (hyperparameters), metric names, number of log entries and last step. Trackflare adds its status (running, finished, failed, stale when a script logging through the SDK or REST stopped reporting without finishing, or ended when a script logging through Trackio's protocol, which has no finish call, went quiet: not a failure) and its alert counts by level.",
+    "Summarise one run: its config (hyperparameters), metric names, number of log entries and last step. Trackflare adds its status (running, finished, failed, stopped after a stop request, stale when a script logging through the SDK or REST stopped reporting without finishing, or ended when a script logging through Trackio's protocol, which has no finish call, went quiet: not a failure), its alert counts by level, its notes (newest first) and a pending stop request.",
   scope: "read",
   input: z.strictObject({ project: projectArg, ...runArgs }),
-  output: TrackioRunSummary.extend({ status: RunStatus, alert_counts: AlertCounts }),
+  output: TrackioRunSummary.extend({ status: RunStatus, alert_counts: AlertCounts, notes: z.array(Note), stop_requested: Run.shape.stop_requested }),
   annotations: READ,
   run: async (args, t) => {
     const summary = await runSummary(t.s, await knownProject(t, args.project), runRef(args));
-    return { ...toTrackioRunSummary(summary), status: summary.status, alert_counts: summary.alert_counts };
+    return { ...toTrackioRunSummary(summary), status: summary.status, alert_counts: summary.alert_counts, notes: summary.notes, stop_requested: summary.stop_requested };
   },
 });
 

@@ -18,7 +18,7 @@ export const finishRunTool = defineTool({
   description:
     "Mark a run as finished (default) or failed, e.g. after stopping a diverging run. Needs a write key. Returns the updated run.",
   scope: "write",
-  input: z.strictObject({ project: projectArg, ...runArgs, status: FinishRun.shape.status.describe("finished (default) or failed") }),
+  input: z.strictObject({ project: projectArg, ...runArgs, status: FinishRun.shape.status.describe("finished (default), failed, or stopped") }),
   output: Run,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   run: async (args, t) => finishRun(t.s, await knownProject(t, args.project), runRef(args), { status: args.status }),

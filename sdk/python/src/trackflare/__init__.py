@@ -6,7 +6,7 @@ run comparison. Standard library only."""
 
 from typing import Any, Dict
 
-from ._tracking import alert, current_run, finish, init, log, log_system, start_run
+from ._tracking import alert, current_run, finish, init, log, log_system, should_stop, start_run
 from ._version import __version__
 from .alert_level import AlertLevel
 from .api import Api
@@ -38,6 +38,7 @@ __all__ = [
     "log_system",
     "alert",
     "finish",
+    "should_stop",
     "current_run",
     "config",
     "AlertLevel",

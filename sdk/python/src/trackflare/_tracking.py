@@ -132,9 +132,17 @@ def finish() -> None:
     run.finish()
 
 
+def should_stop() -> bool:
+    """True once a stop was requested for the current run (``trackflare runs stop``, MCP ``stop_run``),
+    learnt from the answer to its next log batch; False without a current run. Call ``finish()`` then:
+    the run ends ``stopped``. (A script logging through Trackio's own client gets no such signal: its
+    protocol has no channel back.)"""
+    return _current is not None and _current.should_stop()
+
+
 def current_run() -> Optional[Run]:
     """The run that ``log``/``alert`` write to, if any."""
     return _current
 
 
-__all__ = ["init", "start_run", "log", "log_system", "alert", "finish", "current_run"]
+__all__ = ["init", "start_run", "log", "log_system", "alert", "finish", "should_stop", "current_run"]

@@ -85,6 +85,17 @@ class Api:
         "has_more", "timed_out"}``; pass ``next_cursor`` to the next call to miss nothing."""
         return self.client_alerts.wait(project, cursor=cursor, min_level=min_level, run=run, timeout=timeout, level=level, since=since)
 
+    def wait_for_run(self, project: str, run: str, until: str, timeout: float = 60) -> Dict[str, Any]:
+        """Blocks until the run's condition holds or ``timeout`` seconds pass: ``"ended"`` (finished, failed,
+        stopped, stale or ended), ``"step>=N"``, or ``"<metric><op><value>"`` with op one of ``<``, ``<=``,
+        ``>``, ``>=`` (``"val/loss<0.3"``). Returns ``{"matched", "timed_out", "status", "step", "value"?}``.
+        The server wakes the wait on ingest: nothing polls."""
+        return self.client_runs.wait(project, run, until, timeout)
+
+    def diagnosis(self, project: str, run: str) -> Dict[str, Any]:
+        """A run's bounded diagnosis; see ``Run.diagnosis``."""
+        return self.client_runs.diagnosis(project, run)
+
     def watch_alerts(
         self,
         project: str,

@@ -59,6 +59,9 @@ class Run:
         self._next_step = created["last_step"] + 1 if created and created.get("last_step") is not None else 0
         self._counter = itertools.count()
         self._closed = False
+        # Set from the sender thread when a log batch's answer carries a stop request; read by the loop.
+        self._stop_requested = threading.Event()
+        self._stop_reason: Optional[str] = None
         self._finished = threading.Event()
         self._finish_lock = threading.Lock()
         self._quiet = bool(opts.get("quiet"))
@@ -149,9 +152,27 @@ class Run:
         )
         self._sender.kick()
 
+    def should_stop(self) -> bool:
+        """True once a stop was requested for this run (``trackflare runs stop``, MCP ``stop_run``, ``POST
+        …/stop``), learnt from the answer to its next log batch: no extra request. Finish the run then; it
+        ends ``stopped``."""
+        return self._stop_requested.is_set()
+
+    @property
+    def stop_reason(self) -> Optional[str]:
+        """The stop request's reason (None without one, or before a stop was requested)."""
+        return self._stop_reason
+
+    def diagnosis(self) -> Dict[str, Any]:
+        """This run's bounded diagnosis, read now (see ``Api.diagnosis``)."""
+        return self._http.request("GET", f"/v1/projects/{seg(self.project)}/runs/{self.id}/diagnosis")
+
     def finish(self, status: str = "finished", timeout: Optional[float] = None) -> None:
         """Sends what is buffered (retrying for up to ``timeout`` seconds, default 30), marks the run
-        ``finished`` (or ``failed``) and stops the sender. Idempotent; never raises."""
+        ``finished`` (or ``failed``; ``stopped`` when a stop was requested) and stops the sender.
+        Idempotent; never raises."""
+        if status == "finished" and self._stop_requested.is_set():
+            status = "stopped"
         with self._finish_lock:
             if self._finished.is_set():
                 return
@@ -245,7 +266,10 @@ class Run:
             resolve_media(batch.items, self._upload, self._warn)
             batch.body = self._logs_body(batch)
         if batch.body:
-            self._http.request("POST", f"/v1/projects/{seg(self.project)}/runs/{self.id}/logs", body=batch.body)
+            res = self._http.request("POST", f"/v1/projects/{seg(self.project)}/runs/{self.id}/logs", body=batch.body)
+            if isinstance(res, dict) and res.get("stop_requested") and not self._stop_requested.is_set():
+                self._stop_reason = res.get("stop_reason")
+                self._stop_requested.set()
 
     def _upload(self, f: Any, data: bytes, content_type: str, step: int, name: str) -> Dict[str, Any]:
         query = {"step": step, "name": name, "caption": f.caption, "id": f.upload_id, "kind": f.kind}

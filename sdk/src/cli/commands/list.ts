@@ -1,6 +1,6 @@
 import { alertFilterArgs, group, intFlag, leaf, projectArg, runArg } from "../_args";
 import { cliClient } from "../config";
-import { bulletList, print } from "../output";
+import { bulletList, print, table } from "../output";
 import { shortId, trackioAlert } from "../shapes";
 import { alertFilter, alertsView } from "./_alerts";
 
@@ -21,7 +21,7 @@ const runs = leaf({
   args: {
     ...projectArg,
     group: { type: "string", description: "Only runs of this group" },
-    status: { type: "string", description: "Only runs with this status: running, finished, failed, stale or ended" },
+    status: { type: "string", description: "Only runs with this status: running, finished, failed, stopped, stale or ended" },
   },
   async run({ args }) {
     const res = await cliClient(args).runs.list(args.project, { group: args.group, status: args.status as never });
@@ -38,6 +38,30 @@ const metrics = leaf({
   async run({ args }) {
     const res = await cliClient(args).metrics.names(args.project, args.run);
     print(args, { project: args.project, run: args.run, metrics: [...res.metrics].sort() }, (d) => bulletList("Metrics", d.metrics));
+  },
+});
+
+const notes = leaf({
+  name: "list notes",
+  description: "Notes of a run (--run) or of the project, newest first",
+  args: { ...projectArg, run: { type: "string", description: "The run (name or id); without it the project's own notes" }, limit: { type: "string", description: "At most this many (default 100)" } },
+  async run({ args }) {
+    const res = await cliClient(args).notes.list(args.project, args.run ?? null, { limit: intFlag(args, "limit", { min: 1 }) });
+    print(args, res, (d) => table(d.notes as unknown as Record<string, unknown>[], ["created_at", "author", "text"]));
+  },
+});
+
+const audit = leaf({
+  name: "list audit",
+  description: "Who changed what, newest first (admin keys: everything; write keys: their projects)",
+  args: {
+    project: { type: "string", description: "Only this project's entries" },
+    since: { type: "string", description: "Strictly after this ISO-8601 time" },
+    limit: { type: "string", description: "At most this many (default 100, max 1000)" },
+  },
+  async run({ args }) {
+    const res = await cliClient(args).audit.list({ project: args.project, since: args.since, limit: intFlag(args, "limit", { min: 1 }) });
+    print(args, res, (d) => table(d.entries as unknown as Record<string, unknown>[], ["at", "key_name", "action", "project", "target"]));
   },
 });
 
@@ -77,4 +101,6 @@ export const list = group("list", "List projects, runs, metrics or alerts", {
   runs,
   metrics,
   alerts: alertsCommand("list alerts"),
+  notes,
+  audit,
 });

@@ -34,4 +34,14 @@ const del = leaf({
   },
 });
 
-export const runs = group("runs", "Finish, rename or delete a run", { finish, rename, delete: del });
+const stop = leaf({
+  name: "runs stop",
+  description: "Ask a run's script to stop: the SDKs see it on their next log batch (shouldStop()); the run then ends stopped",
+  args: { ...projectArg, ...runArg, reason: { type: "string", description: "Why (shown in the 'Stop requested' alert)" } },
+  async run({ args }) {
+    const run = await cliClient(args).runs.stop(args.project, args.run, { reason: args.reason });
+    print(args, run, (r) => `Stop requested for run '${r.name}' (${r.id}); its script sees it on its next log batch.`);
+  },
+});
+
+export const runs = group("runs", "Finish, stop, rename or delete a run", { finish, stop, rename, delete: del });

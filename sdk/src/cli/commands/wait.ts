@@ -1,4 +1,4 @@
-import { alertFilterArgs, group, intFlag, leaf, numberFlag, projectArg } from "../_args";
+import { alertFilterArgs, group, intFlag, leaf, numberFlag, projectArg, runArg } from "../_args";
 import { cliClient } from "../config";
 import { print } from "../output";
 import { alertFilter, alertTable } from "./_alerts";
@@ -26,4 +26,24 @@ const alerts = leaf({
   },
 });
 
-export const wait = group("wait", "Wait for alerts", { alerts });
+const run = leaf({
+  name: "wait run",
+  description: "Block until a run's condition holds (exit 0) or --timeout seconds pass (exit 2): ended, step>=N, or <metric><op><value> such as 'val/loss<0.3'",
+  args: {
+    ...projectArg,
+    ...runArg,
+    until: { type: "string", required: true, description: "ended | step>=N | <metric><op><value> with op <, <=, > or >=" },
+    timeout: { type: "string", description: "Seconds to wait (default 60)" },
+  },
+  async run({ args }) {
+    const timeout = numberFlag(args, "timeout") ?? 60;
+    const res = await cliClient(args).runs.wait(args.project, args.run, { until: args.until, timeout });
+    print(args, res, (r) => {
+      const value = r.value !== undefined ? `, ${args.until.split(/[<>]/)[0].trim()} = ${r.value} at step ${r.value_step}` : "";
+      return r.matched ? `'${args.until}' holds: run is ${r.status} at step ${r.step ?? "-"}${value}.` : `'${args.until}' did not hold within ${timeout} s: run is ${r.status} at step ${r.step ?? "-"}${value}.`;
+    });
+    if (!res.matched) process.exitCode = EXIT_TIMEOUT;
+  },
+});
+
+export const wait = group("wait", "Wait for alerts or for a run's condition", { alerts, run });

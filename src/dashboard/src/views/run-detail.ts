@@ -37,7 +37,18 @@ function configTable(r: RunSummary) {
   );
 }
 
-/** One run: summary, config, metric names, its charts and all its alerts. */
+/** The agent's notes on the run (newest first), and a pending stop request. */
+function notesSection(r: RunSummary) {
+  const stop = r.stop_requested
+    ? h("p", { class: "hint", id: "run-stop" }, `Stop requested ${r.stop_requested.reason ? `(${r.stop_requested.reason}) ` : ""}by ${r.stop_requested.by}`)
+    : null;
+  const list = r.notes.length
+    ? h("ul", { class: "notes", id: "run-notes" }, r.notes.map((n) => h("li", {}, h("p", {}, n.text), h("small", {}, `${n.author} · `, ago(n.created_at)))))
+    : h("p", { class: "hint" }, "No notes.");
+  return h("section", { "aria-labelledby": "notes-title" }, h("h2", { id: "notes-title" }, `Notes (${r.notes.length})`), ...(stop ? [stop] : []), list);
+}
+
+/** One run: summary, config, notes, metric names, its charts and all its alerts. */
 export function runDetailView({ api }: ViewContext, project: string, runRef: string): View {
   const params = parseParams();
   const body = h("div", { "aria-busy": "true" }, h("p", { class: "hint" }, "Loading run…"));
@@ -67,6 +78,7 @@ export function runDetailView({ api }: ViewContext, project: string, runRef: str
             { class: "project-main" },
             h("section", { "aria-labelledby": "summary-title" }, h("h2", { id: "summary-title" }, "Summary"), summaryList(run)),
             h("section", { "aria-labelledby": "config-title" }, h("h2", { id: "config-title" }, "Config"), configTable(run)),
+            notesSection(run),
             h("section", { "aria-labelledby": "metrics-title" }, h("h2", { id: "metrics-title" }, `Metric names (${run.metrics.length})`), metrics),
             charts.el,
           ),

@@ -1,8 +1,10 @@
+import time
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union, overload
 
 from .._http import Http, seg
 from ..alert_level import LevelLike
 from ..errors import NotFoundError
+from .alerts import MAX_WAIT_SECONDS
 
 if TYPE_CHECKING:
     from ..api import Api
@@ -50,6 +52,25 @@ class Run:
             raise ValueError("new_name must be a non-empty string")
         self._record = self._api.client_runs.rename(self.project, self.id, new_name)
         return self
+
+    def diagnosis(self) -> Dict[str, Any]:
+        """A bounded diagnosis (a few KB whatever the run's length): per metric the last and best values,
+        the recent trend (``decreasing``, ``flat``, ``increasing``, ``diverging``) and non-finite counts;
+        train/val gaps with an overfitting flag; ``flags``; alerts by level; the newest notes."""
+        return self._api.client_runs.diagnosis(self.project, self.id)
+
+    def stop(self, reason: Optional[str] = None) -> "Run":
+        """Asks the run's script to stop (it sees ``should_stop()`` on its next log batch); returns the run."""
+        self._record = self._api.client_runs.stop(self.project, self.id, reason)
+        return self
+
+    def add_note(self, text: str) -> Dict[str, Any]:
+        """Keeps a note on the run (why a configuration was chosen, why it was stopped)."""
+        return self._api.client_runs.add_note(self.project, self.id, text)
+
+    def wait(self, until: str, timeout: float = 60) -> Dict[str, Any]:
+        """Blocks until ``until`` holds; see ``Api.wait_for_run``."""
+        return self._api.wait_for_run(self.project, self.id, until, timeout)
 
     def delete(self) -> bool:
         """Deletes the run, its metrics and its alerts; True when it existed."""
@@ -115,3 +136,24 @@ class RunsResource:
 
     def delete(self, project: str, run: str) -> Dict[str, Any]:
         return self._http.request("DELETE", f"/v1/projects/{seg(project)}/runs/{seg(run)}")
+
+    def diagnosis(self, project: str, run: str) -> Dict[str, Any]:
+        return self._http.request("GET", f"/v1/projects/{seg(project)}/runs/{seg(run)}/diagnosis")
+
+    def stop(self, project: str, run: str, reason: Optional[str] = None) -> Dict[str, Any]:
+        return self._http.request("POST", f"/v1/projects/{seg(project)}/runs/{seg(run)}/stop", body={"reason": reason})
+
+    def add_note(self, project: str, run: Optional[str], text: str) -> Dict[str, Any]:
+        path = f"/v1/projects/{seg(project)}/notes" if run is None else f"/v1/projects/{seg(project)}/runs/{seg(run)}/notes"
+        return self._http.request("POST", path, body={"text": text})
+
+    def wait(self, project: str, run: str, until: str, timeout: float = 60) -> Dict[str, Any]:
+        """Blocks until ``until`` holds or ``timeout`` seconds pass, in rounds of at most the server's cap."""
+        deadline = time.monotonic() + float(timeout)
+        while True:
+            rnd = min(max(0.0, deadline - time.monotonic()), MAX_WAIT_SECONDS)
+            res = self._http.request(
+                "GET", f"/v1/projects/{seg(project)}/runs/{seg(run)}/wait", query={"until": until, "timeout": round(rnd, 3)}, timeout=rnd + 30
+            )
+            if res.get("matched") or time.monotonic() >= deadline - 0.05:
+                return res
