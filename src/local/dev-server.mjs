@@ -63,7 +63,7 @@ async function waitForHealth(url, child, timeoutMs) {
  * default) or `wrangler` (`wrangler dev`, with live reload and the inspector). `assets` serves
  * another build of the dashboard than dist/dashboard; `envFile` is read instead of `.dev.vars`
  * (the tests pass an empty one, so a developer's `.dev.vars` never reaches them).
- * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean, engine?: "miniflare" | "wrangler", assets?: string, envFile?: string }} opts
+ * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean, engine?: "miniflare" | "wrangler", assets?: string, envFile?: string, inspectorPort?: number }} opts
  */
 export async function startDevServer(opts) {
   const port = opts.port ?? (await freePort());
@@ -83,6 +83,7 @@ async function startMiniflareServer(opts, port, vars) {
     quiet: opts.quiet,
     assets: opts.assets,
     envFile: opts.envFile,
+    inspectorPort: opts.inspectorPort,
   });
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseEnv } from "node:util";
+import { frontEntrySource } from "./front-entry.mjs";
 
 /**
  * Bundles the Worker exactly as `wrangler deploy` would (same entry, aliases and node_compat
@@ -56,7 +57,7 @@ function runtimeOutput(quiet) {
  * `bindings` are added to wrangler.toml's vars and `.dev.vars` (or, given `envFile`, that file
  * instead of `.dev.vars`, as `wrangler dev --env-file` reads it); `assets` replaces the assets
  * directory.
- * @param {{ root: string, wrangler: string, offlineEnv: Record<string,string>, port: number, persistTo: string, bindings: Record<string,string>, quiet?: boolean, assets?: string, envFile?: string }} opts
+ * @param {{ root: string, wrangler: string, offlineEnv: Record<string,string>, port: number, persistTo: string, bindings: Record<string,string>, quiet?: boolean, assets?: string, envFile?: string, inspectorPort?: number }} opts
  */
 export async function startMiniflare(opts) {
   // Loaded here, not at the top: they take seconds to import, and `npm start` checks its port first.
@@ -68,29 +69,34 @@ export async function startMiniflare(opts) {
   const fileVars = opts.envFile ? { ...config.vars, ...parseEnv(fs.readFileSync(opts.envFile, "utf8")) } : workerOptions.bindings;
   const assets = opts.assets ? { ...workerOptions.assets, directory: path.resolve(opts.assets) } : workerOptions.assets;
   const output = runtimeOutput(opts.quiet);
+  const globs = config.assets?.run_worker_first;
+  if (!Array.isArray(globs) || !assets?.binding) throw new Error("wrangler.toml: [assets] needs a binding and run_worker_first as a list of paths");
+  fs.writeFileSync(path.join(outdir, "local-front.js"), frontEntrySource("index.js", globs));
   const mf = new Miniflare({
     ...workerOptions,
     assets,
     name: "trackflare",
     modules: true,
     modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
-    scriptPath: path.join(outdir, "index.js"),
+    scriptPath: path.join(outdir, "local-front.js"),
     // Without it workerd refuses the bundle's module paths ("can't use '..' to break out").
     modulesRoot: outdir,
     bindings: { ...fileVars, ...opts.bindings },
     // The layout `wrangler d1 migrations apply --local --persist-to` and `wrangler dev --persist-to` use.
     defaultPersistRoot: path.join(opts.persistTo, "v3"),
-    // The port is a direct socket into the Worker (through the assets router, which serves the
-    // dashboard): Miniflare's own entry Worker, which would otherwise sit in front on every request,
-    // costs ~0.4 ms a request and gzips every JSON answer in workerd (a 1.5 MB alerts page: ~10 ms)
-    // for a client on the same machine. What it adds is not used here (request.cf, the
-    // /cdn-cgi/ handlers, live reload, pretty error pages); Miniflare still wants its own socket,
-    // given a free port nobody calls.
+    // The port is a direct socket into the Worker's module (local-front.js: API paths to the Worker,
+    // the rest to the dashboard's assets, as Cloudflare's assets router decides). Miniflare's own
+    // entry Worker, which would otherwise sit in front on every request, costs ~0.4 ms a request
+    // and gzips every JSON answer in workerd for a client on the same machine; what it adds is not
+    // used here (request.cf, the /cdn-cgi/ handlers, live reload, pretty error pages). Miniflare
+    // still wants its own socket, given a free port nobody calls.
     host: "127.0.0.1",
     port: 0,
-    unsafeDirectSockets: [{ host: "127.0.0.1", port: opts.port }],
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: opts.port, entrypoint: "LocalFront" }],
     log: new Log(opts.quiet ? LogLevel.NONE : LogLevel.WARN),
     handleRuntimeStdio: output.handle,
+    // bench/profile.mjs takes CPU profiles of the Worker and its objects through it.
+    ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
   });
   try {
     await mf.ready;
