@@ -8,10 +8,10 @@ import { startDevServer } from "../src/local/dev-server.mjs";
 export const ENGINE = process.env.BENCH_ENGINE === "wrangler" ? "wrangler" : "miniflare";
 
 /** Starts a private local server (as `npm start` runs it) with fresh state; returns {url, key, close}. */
-export async function startServer(vars = {}) {
+export async function startServer(vars = {}, opts = {}) {
   const persistTo = fs.mkdtempSync(path.join(os.tmpdir(), "trackflare-bench-"));
   const adminToken = `tf_admin_bench_${Date.now()}`;
-  const server = await startDevServer({ persistTo, adminToken, quiet: true, engine: ENGINE, vars: { ALLOW_LOOPBACK_WEBHOOKS: "true", ...vars } });
+  const server = await startDevServer({ persistTo, adminToken, quiet: true, engine: ENGINE, vars: { ALLOW_LOOPBACK_WEBHOOKS: "true", ...vars }, ...opts });
   return {
     url: server.url,
     key: adminToken,
