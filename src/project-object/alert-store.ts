@@ -57,9 +57,19 @@ type AlertRow = {
 export type StoredAlert = { alert: Alert; us: number };
 
 
+/** Trackio's alert fields, as one JSON object per row; `level_rank` back to its name (LEVEL_RANK). */
+const TRACKIO_ALERT_JSON = `json_object('timestamp', timestamp, 'run', run_name, 'title', title, 'text', text,
+  'level', CASE level_rank WHEN 0 THEN 'info' WHEN 1 THEN 'warn' ELSE 'error' END, 'step', step)`;
+
+/** The largest answer kept for a repeated Trackio read (characters of JSON). */
+const TRACKIO_ANSWER_CACHE_CHARS = 8_000_000;
+
 export class AlertStore {
   private lastSeq: number;
   private project: string;
+  /** Bumped by every change to the alerts' rows: a remembered answer is valid while it stays. */
+  private version = 0;
+  private trackioAnswer: { key: string; version: number; json: string } | null = null;
 
   constructor(private readonly ctx: DurableObjectState) {
     const sql = ctx.storage.sql;
@@ -154,7 +164,10 @@ export class AlertStore {
         all.push(alert);
         created.push({ alert, us });
       }
-      if (seq !== this.lastSeq) this.setMeta("last_seq", String(seq));
+      if (seq !== this.lastSeq) {
+        this.setMeta("last_seq", String(seq));
+        this.version++;
+      }
       if (webhooks) for (const c of created) webhooks.record(c.alert);
       this.lastSeq = seq;
       return { all, created };
@@ -251,7 +264,30 @@ export class AlertStore {
     return out;
   }
 
+  /**
+   * Trackio's `get_alerts` answer as JSON text: the first `max` matching alerts by cursor, newest
+   * instant first (ties: the later cursor), each `{timestamp, run, title, text, level, step}`.
+   * SQLite builds the text, so no row becomes a JS object and the RPC copies one string; the
+   * answer is remembered until the alerts change, for clients that ask again and again.
+   */
+  trackioJson(f: StoredFilters, max: number): string {
+    const key = JSON.stringify([f.run_id, f.run_name, f.level, f.min_level, f.since_us, max]);
+    const hit = this.trackioAnswer;
+    if (hit && hit.key === key && hit.version === this.version) return hit.json;
+    const w = this.where(f, undefined);
+    const cursor = this.sql.exec<{ json: string }>(
+      `SELECT coalesce(json_group_array(${TRACKIO_ALERT_JSON} ORDER BY ts_us DESC, seq DESC), '[]') AS json
+       FROM (SELECT * FROM alerts ${w.sql} ORDER BY seq ASC LIMIT ?)`,
+      ...w.args, max,
+    );
+    const json = cursor.one().json;
+    this.lastRowsRead = cursor.rowsRead;
+    this.trackioAnswer = json.length <= TRACKIO_ANSWER_CACHE_CHARS ? { key, version: this.version, json } : null;
+    return json;
+  }
+
   deleteRun(runId: string): number {
+    this.version++;
     return this.ctx.storage.transactionSync(() => {
       const n = Number(this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM alerts WHERE run_id = ?", runId).one().n);
       this.sql.exec("DELETE FROM alerts WHERE run_id = ?", runId);
@@ -262,6 +298,7 @@ export class AlertStore {
 
   /** Alerts keep the run's name as it was; a rename updates them so queries by the new name match. */
   renameRun(runId: string, name: string): number {
+    this.version++;
     return this.sql.exec("UPDATE alerts SET run_name = ? WHERE run_id = ?", name, runId).rowsWritten;
   }
 }

@@ -156,6 +156,11 @@ export class ProjectAlerts extends DurableObject<Env> {
     return this.store.query(filters);
   }
 
+  /** Trackio's `get_alerts` answer as JSON text (AlertStore.trackioJson). */
+  async trackioAlertsJson(filters: StoredFilters, max: number): Promise<string> {
+    return this.store.trackioJson(filters, max);
+  }
+
   /**
    * Returns at once when a matching alert exists after the cursor (or, without one, matches
    * `since`); otherwise as soon as one is stored, or empty after `timeoutMs`. Without cursor

@@ -107,6 +107,16 @@ export async function queryAlerts(s: Svc, project: string, q: z.output<typeof Al
 }
 
 /**
+ * Trackio's `get_alerts`: every matching alert (the first `max` by cursor), newest instant first,
+ * as the JSON text of its answer, built by the object; `[]` for an unknown project.
+ */
+export async function trackioAlertsJson(s: Svc, project: string, q: z.output<typeof AlertFilters>, max: number): Promise<string> {
+  sinceMicros(q.since);
+  if (!(await projectExists(s, project))) return "[]";
+  return projectObject(s.env, project).trackioAlertsJson(await storedFilters(s, project, q), max);
+}
+
+/**
  * Long poll. With neither cursor nor since, only alerts stored after the wait began count. A
  * project that does not exist yet is waited on all the same: an agent may start waiting before
  * its training script creates the project.

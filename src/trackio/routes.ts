@@ -9,6 +9,7 @@ import { bindCall, parseCall } from "./call";
 import { TrackioError, toTrackioError, unknownApi } from "./errors";
 import { files } from "./files";
 import { ENDPOINTS } from "./registry";
+import { dataBody } from "./raw-json";
 import { logFailure } from "../log";
 
 /** The Trackio release whose wire protocol this speaks (fixtures/trackio-wire). */
@@ -49,7 +50,7 @@ export const trackio = createRouter()
       else requireWriter(caller, [], ep.writeDenied);
       const data = await ep.run({ s: svc(c.env, caller), caller }, ep.parse(bound) as never);
       // JSON.stringify writes non-finite numbers as null, as Trackio's encoder does.
-      return c.json({ data: data ?? null });
+      return c.body(dataBody(data), 200, { "content-type": "application/json" });
     } catch (err) {
       const known = toTrackioError(err);
       if (known) return fail(c, known);
