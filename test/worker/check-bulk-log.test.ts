@@ -30,12 +30,12 @@ function fuzzed(wild: boolean): Record<string, unknown> {
     const field = pick(["project", "run", "run_id", "log_id", "step", "metric", "config"]);
     const edge: Record<string, unknown[]> = {
       project: ["", "bad/name", "ok_name-2", str(128), str(129), 3, null],
-      run: ["", "r", str(256), str(257), 1, null],
+      run: ["", "r", str(256), str(257), 1, null, ".", "..", "a/..", "r\n", "\ud800", "r.1"],
       run_id: [null, "", "x", str(256), str(257), 5],
       log_id: [null, "", "x", str(128), str(129), {}],
       step: [null, -1, 1.5, 2 ** 53, 2 ** 53 - 1, "3"],
-      metric: ["", str(256), str(257)],
-      config: [null, {}, { a: [1, { b: null }] }, [], "cfg", 1],
+      metric: ["", str(256), str(257), "m\u0000", "a/../b", "..", "a.b"],
+      config: [null, {}, { a: [1, { b: null }] }, [], "cfg", 1, { "k\u0001": 1 }, { a: Number.NaN }, { deep: JSON.parse("[".repeat(40) + "]".repeat(40)) }, { "": 1 }],
     };
     if (field === "metric") e.metrics = { ...(e.metrics as object), [pick(edge.metric) as string]: wild ? pick([1, "x", true, null, [1], { a: 1 }]) : 1 };
     else e[field] = pick(edge[field]);
@@ -50,7 +50,7 @@ describe("hand-written bulk_log check", () => {
     // If this fails, bulk_log's arguments changed shape: update src/trackio/check-bulk-log.ts.
     expect(BULK_LOG_CHECK.enabled).toBe(true);
     const other = z.object({ logs: z.array(z.object({ project: Project, run: z.string().refine((r) => r !== "x") })) });
-    expect(bulkLogChecker(other, Project).enabled).toBe(false);
+    expect(bulkLogChecker(other, Project, z.null()).enabled).toBe(false);
   });
 
   it("never accepts arguments zod refuses, on fuzzed calls", { timeout: 60_000 }, ({ expect }) => {
