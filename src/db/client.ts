@@ -10,7 +10,14 @@ import * as schema from "./schema";
 
 export type Db = DrizzleD1Database<typeof schema>;
 
-export const getDb = (d1: D1Database): Db => drizzle(d1, { schema });
+// drizzle() builds its relational config from the whole schema on every call (~0.1 ms), so each
+// binding's instance is made once (a binding object lives as long as its isolate).
+const dbs = new WeakMap<D1Database, Db>();
+export const getDb = (d1: D1Database): Db => {
+  let db = dbs.get(d1);
+  if (!db) dbs.set(d1, (db = drizzle(d1, { schema })));
+  return db;
+};
 
 /**
  * D1 allows 100 bound parameters per statement, so multi-row statements bind their rows as one

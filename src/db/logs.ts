@@ -1,4 +1,4 @@
-import { computeRollups, metricKinds, nonFiniteCounts, type IngestedEntry } from "../metrics/rollup";
+import { computeRollups, metricKinds, nonFiniteCounts, type IngestedEntry, type RollupRow } from "../metrics/rollup";
 import { formatTimestamp } from "../contract/time";
 import { chunkJson } from "./client";
 import { runRowFromSql, type RunRow } from "./runs";
@@ -15,9 +15,10 @@ const OWNED = `EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND project = ?3)`;
 const SELECT_RUN = `SELECT * FROM runs WHERE id = ?1 AND project = ?2`;
 
 // `m` is the metrics object as a JSON string, so SQLite stores the client's text verbatim
-// (full-precision doubles, "NaN" strings, nested values) without re-serialising it.
+// (full-precision doubles, "NaN" strings, nested values) without re-serialising it. `t` is given
+// only by an entry with its own time; the others take the batch's (?4), bound once.
 const INSERT_LOGS = `INSERT OR IGNORE INTO metric_logs (run_id, log_id, step, ts, metrics)
-  SELECT ?1, value ->> 'i', value ->> 's', value ->> 't', value ->> 'm' FROM json_each(?2) WHERE ${OWNED}
+  SELECT ?1, value ->> 'i', value ->> 's', coalesce(value ->> 't', ?4), value ->> 'm' FROM json_each(?2) WHERE ${OWNED}
   RETURNING log_id`;
 
 const UPSERT_NAMES = `INSERT INTO metric_names (run_id, name, numeric)
@@ -25,12 +26,13 @@ const UPSERT_NAMES = `INSERT INTO metric_names (run_id, name, numeric)
   ON CONFLICT (run_id, name) DO UPDATE SET numeric = max(numeric, excluded.numeric)`;
 
 // In an UPDATE every column reference reads the old row, so the CASEs compare against the
-// stored bucket. Re-applying the same batch leaves every column unchanged (idempotent).
+// stored bucket. Re-applying the same batch leaves every column unchanged (idempotent). Each
+// row is bound as an array in the columns' order (rollupTuple): a third of the JSON of keyed objects.
 const UPSERT_ROLLUPS = `INSERT INTO metric_rollups (run_id, name, width, bucket, first_step, first, first_us,
     last_step, last, last_us, min_step, min, min_us, max_step, max, max_us)
-  SELECT ?1, value ->> 'n', value ->> 'w', value ->> 'bucket', value ->> 'fs', value ->> 'f', value ->> 'fu',
-    value ->> 'ls', value ->> 'l', value ->> 'lu', value ->> 'as', value ->> 'a', value ->> 'au',
-    value ->> 'zs', value ->> 'z', value ->> 'zu' FROM json_each(?2) WHERE ${OWNED}
+  SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+    value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11,
+    value ->> 12, value ->> 13, value ->> 14 FROM json_each(?2) WHERE ${OWNED}
   ON CONFLICT (run_id, name, width, bucket) DO UPDATE SET
     first_step = CASE WHEN excluded.first_step < first_step THEN excluded.first_step ELSE first_step END,
     first = CASE WHEN excluded.first_step < first_step THEN excluded.first ELSE first END,
@@ -64,6 +66,9 @@ const UPDATE_RUN = `UPDATE runs SET
 // inside the batch would count a retried entry twice.
 const COUNT_NON_FINITE = `UPDATE metric_names SET non_finite = non_finite + (value ->> 'c')
   FROM json_each(?2) WHERE run_id = ?1 AND name = value ->> 'n'`;
+
+/** A rollup row in UPSERT_ROLLUPS' column order. */
+const rollupTuple = (r: RollupRow) => [r.n, r.w, r.bucket, r.fs, r.f, r.fu, r.ls, r.l, r.lu, r.as, r.a, r.au, r.zs, r.z, r.zu];
 
 export type NewLogEntry = { log_id: string; step: number | null; metrics: Record<string, unknown>; us?: number };
 
@@ -103,20 +108,21 @@ async function planLogRows(d1: D1Database, run: { id: string; project: string; l
   if (!candidates.length)
     return { statements: [], read: () => ({ stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null, seen: { statusBefore: null, hooks: 0 } }) };
 
-  const rows = candidates.map((e) => ({ i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
+  const rows = candidates.map((e) => (e.us === nowUs ? { i: e.log_id, s: e.step, m: JSON.stringify(e.metrics) } : { i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
+  const batchTs = formatTimestamp(nowUs);
   const statements: D1PreparedStatement[] = [];
   if (!lookedUp) statements.push(d1.prepare(SELECT_RUN).bind(run.id, run.project));
   const insertAt: number[] = [];
   for (const chunk of chunkJson(rows)) {
     insertAt.push(statements.length);
-    statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk, run.project));
+    statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk, run.project, batchTs));
     statements.push(d1.prepare(COUNT_INSERTED).bind(run.id, run.project));
   }
   for (const chunk of chunkJson(metricKinds(candidates))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk, run.project));
-  for (const chunk of chunkJson(computeRollups(candidates))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk, run.project));
+  for (const chunk of chunkJson(computeRollups(candidates).map(rollupTuple))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk, run.project));
   const hooksAt = statements.length;
   statements.push(d1.prepare(SELECT_HOOKS).bind(run.id, run.project));
-  statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, formatTimestamp(nowUs), nowUs, run.project));
+  statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, batchTs, nowUs, run.project));
   const read = (results: D1Result<Record<string, unknown>>[], offset: number): AppendedRows => {
     const hooksRow = results[offset + hooksAt].results[0];
     const seen: IngestSeen = { statusBefore: (hooksRow?.status as RunRow["status"] | undefined) ?? null, hooks: Number(hooksRow?.hooks ?? 0) };
