@@ -16,13 +16,19 @@ export async function metricNamesOf(d1: D1Database, runId: string): Promise<{ na
 }
 
 /** A run of the project by id and its metric names, in one D1 round trip; null when it is no run of the project. */
-export async function runWithMetricNames(d1: D1Database, project: string, id: string): Promise<{ run: RunRow; names: { name: string; numeric: boolean; nonFinite: number }[] } | null> {
-  const [run, names] = await d1.batch<Record<string, unknown>>([
+export async function runWithMetricNames(
+  d1: D1Database,
+  project: string,
+  id: string,
+  also: D1PreparedStatement[] = [],
+): Promise<{ run: RunRow; names: { name: string; numeric: boolean; nonFinite: number }[]; also: Record<string, unknown>[][] } | null> {
+  const [run, names, ...rest] = await d1.batch<Record<string, unknown>>([
     d1.prepare(`SELECT * FROM runs WHERE id = ?1 AND project = ?2`).bind(id, project),
     d1.prepare(`SELECT n.name, n.numeric, n.non_finite FROM metric_names n WHERE n.run_id = ?1 AND EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND project = ?2) ORDER BY n.name`).bind(id, project),
+    ...also,
   ]);
   const row = run.results[0];
-  return row ? { run: runRowFromSql(row), names: toNames(names.results as NameRow[]) } : null;
+  return row ? { run: runRowFromSql(row), names: toNames(names.results as NameRow[]), also: rest.map((r) => r.results) } : null;
 }
 
 /** Exact points of one metric in [lo, hi] from the log rows, in step order (then insertion). */

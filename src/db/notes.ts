@@ -12,6 +12,17 @@ export async function insertNote(db: Db, row: typeof notes.$inferInsert): Promis
   return toNote(inserted);
 }
 
+/**
+ * A run's newest notes as a raw statement, for a caller that sends it in one D1 batch with its
+ * own reads (the run summary); `notesFromRows` reads its result.
+ */
+export function runNotesStatement(d1: D1Database, project: string, runId: string, limit: number): D1PreparedStatement {
+  return d1.prepare(`SELECT id, project, run_id, text, author, created_at FROM notes WHERE project = ?1 AND run_id = ?2 ORDER BY id DESC LIMIT ?3`).bind(project, runId, limit);
+}
+
+export const notesFromRows = (rows: Record<string, unknown>[]): Note[] =>
+  rows.map((r) => ({ id: r.id as number, project: r.project as string, run_id: r.run_id as string | null, text: r.text as string, author: r.author as string, created_at: r.created_at as string }));
+
 /** Newest first: a run's notes (`runId`), or the project's own (`runId` null). */
 export async function listNotes(db: Db, project: string, runId: string | null, limit: number): Promise<Note[]> {
   const rows = await db

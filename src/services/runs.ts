@@ -7,7 +7,7 @@ import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
 import { alertCountsFor, projectObject } from "./alerts";
-import { listNotes } from "../db/notes";
+import { listNotes, notesFromRows, runNotesStatement } from "../db/notes";
 import { audit } from "./audit";
 import type { Svc } from "./context";
 import { ensureProjectOnce } from "./known-projects";
@@ -122,12 +122,13 @@ export async function listProjectRuns(s: Svc, project: string, q: z.output<typeo
 
 /** A run by id costs one D1 round trip (the run and its metric names together), beside the object's counts. */
 export async function runSummary(s: Svc, project: string, ref: string): Promise<RunSummary> {
-  const byId = isRunId(ref) ? await runWithMetricNames(s.env.DB, project, ref) : null;
+  // By id: the run, its metric names and its notes in one D1 batch (one round trip).
+  const byId = isRunId(ref) ? await runWithMetricNames(s.env.DB, project, ref, [runNotesStatement(s.env.DB, project, ref, SUMMARY_NOTES)]) : null;
   const row = byId?.run ?? (await getRunOr404(s, project, ref));
   const [names, alertCounts, notes] = await Promise.all([
     byId?.names ?? metricNamesOf(s.env.DB, row.id),
     alertCountsFor(s.env, project, row.id),
-    listNotes(s.db, project, row.id, SUMMARY_NOTES),
+    byId ? notesFromRows(byId.also[0]) : listNotes(s.db, project, row.id, SUMMARY_NOTES),
   ]);
   return { ...toRun(row), metrics: names.map((n) => n.name), alert_counts: alertCounts, notes };
 }

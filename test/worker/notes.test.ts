@@ -15,6 +15,9 @@ describe("notes", () => {
     expect(list.json.notes.map((n: { text: string }) => n.text)).toEqual(["second", "lr=3e-4 because 1e-3 diverged"]);
     const summary = await api("GET", `/v1/projects/${p}/runs/r`);
     expect(summary.json.notes.map((n: { text: string }) => n.text)).toEqual(["second", "lr=3e-4 because 1e-3 diverged"]);
+    // By id the summary reads its notes in the run's own D1 batch: the same notes, every field.
+    expect((await api("GET", `/v1/projects/${p}/runs/${run.id}`)).json.notes).toEqual(list.json.notes);
+    expect(summary.json.notes).toEqual(list.json.notes);
   });
 
   it("keeps project notes apart from run notes", async ({ expect }) => {
