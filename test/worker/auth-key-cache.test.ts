@@ -45,7 +45,7 @@ describe("accepted-key cache", () => {
     const now = Date.now();
     const first = await authenticate(env, key, undefined, now);
     const cached = await authenticate(env, key, undefined, now + 1);
-    expect(first).toEqual({ keyId: expect.any(String), scope: "read", projects: [project] });
+    expect(first).toEqual({ keyId: expect.any(String), keyName: "read-key", scope: "read", projects: [project] });
     expect(cached).toEqual(first);
     expect((await api("POST", `/v1/projects/${project}/runs`, { token: key, body: { name: "r" } })).status).toBe(403);
     expect((await api("GET", `/v1/projects/other-${project}/runs`, { token: key })).status).toBe(404);
