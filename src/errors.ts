@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { STATUS_FOR_CODE, type ErrorCode, type ErrorDetail } from "./contract/errors";
 import type { AppEnv } from "./env";
+import { logFailure } from "./log";
 
 /** The only error type handlers throw; `onError` turns it into the one JSON error shape. */
 export class ApiError extends Error {
@@ -36,9 +37,8 @@ export function onError(err: Error, c: Context<AppEnv>) {
     const status = err.status as ContentfulStatusCode;
     return c.json(errorBody(codeForStatus(status), err.message || "Request failed"), status);
   }
-  // The only place that logs unexpected failures. Never the request's headers or URL query:
-  // keys travel in both.
-  console.error("unhandled", c.req.method, c.req.routePath, err);
+  // The only place that logs unexpected failures (never the body, headers or query: see log.ts).
+  logFailure("unhandled", err, c.req.method, c.req.routePath);
   return c.json(errorBody("internal", "Internal error"), 500);
 }
 

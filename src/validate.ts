@@ -2,6 +2,7 @@ import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
 import { validator } from "hono/validator";
 import type { z } from "zod";
+import { isTooLargeIssue } from "./contract/limits";
 import { AppendLogs } from "./contract/logs";
 import { ApiError } from "./errors";
 import { fastValidLogs } from "./ingest/check-logs";
@@ -18,15 +19,17 @@ export function describeIssues(target: string, issues: readonly z.core.$ZodIssue
   const details = issuesToDetails(issues);
   const first = details[0];
   const where = first?.path ? `${first.path}: ` : "";
-  return { message: `Invalid ${target}: ${where}${first?.message ?? "malformed"}`, details };
+  // A size limit breached is a 413 (the client must send less), anything else a 400.
+  const code = issues.some(isTooLargeIssue) ? ("payload_too_large" as const) : ("invalid_request" as const);
+  return { code, message: `Invalid ${target}: ${where}${first?.message ?? "malformed"}`, details };
 }
 
 /** zod-validator that throws the one error shape (unhooked, it would answer with its own). */
 export const valid = <T extends z.ZodType, K extends keyof ValidationTargets>(target: K, schema: T) =>
   zValidator(target, schema, (r) => {
     if (!r.success) {
-      const { message, details } = describeIssues(target === "json" ? "body" : target, r.error.issues);
-      throw new ApiError("invalid_request", message, details);
+      const { code, message, details } = describeIssues(target === "json" ? "body" : target, r.error.issues);
+      throw new ApiError(code, message, details);
     }
   });
 
@@ -34,8 +37,8 @@ export const valid = <T extends z.ZodType, K extends keyof ValidationTargets>(ta
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, target = "body"): z.output<T> {
   const r = schema.safeParse(value);
   if (!r.success) {
-    const { message, details } = describeIssues(target, r.error.issues);
-    throw new ApiError("invalid_request", message, details);
+    const { code, message, details } = describeIssues(target, r.error.issues);
+    throw new ApiError(code, message, details);
   }
   return r.data;
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { StoredName } from "./limits";
+import { parseTimestamp } from "./time";
 
 /** Project names follow Trackio's canonical form: letters, digits, `_` and `-`. */
 export const ProjectName = z
@@ -11,7 +13,8 @@ export const ProjectName = z
 export const RUN_ID_PATTERN = /^[0-9a-f]{32}$/;
 export const RunId = z.string().regex(RUN_ID_PATTERN, "run_id must be 32 lowercase hex digits");
 
-export const RunName = z.string().trim().min(1, "name must not be empty").max(256, "name must be at most 256 characters");
+/** Read back by URL path (`…/runs/<name>`), so never `.` or `..`. */
+export const RunName = z.string().trim().pipe(StoredName("name", { dots: "whole" }));
 
 /** A run is addressed by its id or by its name (a name means the newest run with that name). */
 export const RunRef = z.string().min(1, "run must not be empty").max(256);
@@ -35,7 +38,8 @@ export const IsoTimestamp = z
   .regex(
     /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/,
     "must be an ISO-8601 timestamp such as 2026-11-28T16:57:00.911818+00:00",
-  );
+  )
+  .refine((s) => parseTimestamp(s) !== null, "must be a real instant: a day the month has, hours < 24, an offset within ±23:59, years 0001–9999");
 
 /** Query-string integers arrive as strings. */
 export const QueryInt = (name: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>

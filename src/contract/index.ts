@@ -4,6 +4,7 @@
  * @module
  */
 export * from "./common";
+export * from "./limits";
 export * from "./errors";
 export * from "./metric-values";
 export * from "./runs";

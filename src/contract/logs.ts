@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { IsoTimestamp, Step } from "./common";
+import { LIMITS } from "./limits";
 import { Metrics } from "./metric-values";
 
 /** Entries per request. D1 binds the batch as JSON text, chunked under its 2 MB string limit. */
-export const MAX_LOG_ENTRIES = 10_000;
+export const MAX_LOG_ENTRIES = LIMITS.logEntries;
 /** Request bodies above this are refused with 413 before parsing. */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const MAX_BODY_BYTES = LIMITS.bodyBytes;
 
 export const LogEntry = z.object({
   /** Missing or null: the run's max step + 1, assigned in order on the server. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BoundedRecord, LIMITS, StoredName } from "./limits";
 
 /**
  * JSON cannot carry NaN or ±Infinity, so on the wire they are the strings Trackio uses.
@@ -30,10 +31,9 @@ export function decodeNumber(v: unknown): unknown {
 export const MetricValue = z.json();
 export type MetricValue = z.infer<typeof MetricValue>;
 
-export const MetricName = z
-  .string()
-  .min(1, "metric names must not be empty")
-  .max(256, "metric names must be at most 256 characters");
+/** Read back by URL path (`…/metrics/train/loss`), so no segment may be `.` or `..`. */
+export const MetricName = StoredName("metric names", { dots: "segments" });
 
-export const Metrics = z.record(MetricName, MetricValue);
+/** One entry's metrics: values nested within LIMITS.depth, the whole within LIMITS.entryBytes. */
+export const Metrics = BoundedRecord("metrics", MetricName, LIMITS.entryBytes);
 export type Metrics = z.infer<typeof Metrics>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AlertCounts, LooseAlertLevel, RunId, RunName } from "./common";
+import { BoundedRecord, LIMITS, StoredName } from "./limits";
 import { Note } from "./notes";
 
 /**
@@ -15,8 +16,14 @@ export type RunStatus = z.infer<typeof RunStatus>;
 export const ResumeMode = z.enum(["never", "allow", "must"]);
 export type ResumeMode = z.infer<typeof ResumeMode>;
 
+/** A config key (filtered on by `config=key=value`): a stored name. */
+export const ConfigKey = StoredName("config keys");
+
+/** A config as stored: values within LIMITS.depth, the whole within LIMITS.configBytes. */
+export const StoredConfig = BoundedRecord("config", ConfigKey, LIMITS.configBytes);
+
 /** Run config: any JSON object whose keys do not start with `_` (reserved, as in Trackio). */
-export const RunConfig = z.record(z.string(), z.json()).superRefine((cfg, ctx) => {
+export const RunConfig = StoredConfig.superRefine((cfg, ctx) => {
   for (const key of Object.keys(cfg)) {
     if (key.startsWith("_"))
       ctx.addIssue({ code: "custom", path: [key], message: `config key '${key}' is reserved: keys starting with '_' are not allowed` });
@@ -28,7 +35,7 @@ export const CreateRun = z.object({
   name: RunName.optional(),
   /** A client-chosen run id (Trackio clients make their own); generated when absent. */
   id: RunId.optional(),
-  group: z.string().max(256).nullish(),
+  group: StoredName("group").nullish(),
   config: RunConfig.optional(),
   resume: ResumeMode.default("never"),
   webhook_url: z.url("webhook_url must be a URL").nullish(),
@@ -74,7 +81,17 @@ export const ListRunsQuery = z.object({
   status: RunStatus.optional(),
   name: z.string().optional(),
   config: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().regex(/^[^=]+=.*$/, "config filters must look like key=value"))),
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[^=]+=/, "config filters must look like key=value")
+          .superRefine((f, ctx) => {
+            const key = ConfigKey.safeParse(f.slice(0, f.indexOf("=")));
+            if (!key.success) ctx.addIssue({ code: "custom", message: key.error.issues[0].message });
+          }),
+      ),
+    ),
 });
 export type ListRunsQuery = z.input<typeof ListRunsQuery>;
 

@@ -83,23 +83,10 @@ async function existingLogIds(d1: D1Database, runId: string, ids: string[]): Pro
   return existing;
 }
 
-/**
- * Appends a batch to a run in one D1 transaction (all or nothing): log rows, metric names,
- * rollups and the run's counters. Entries whose log_id is stored are skipped (INSERT OR IGNORE
- * … RETURNING tells which rows were new). Entries without a step get the run's max step + 1 in
- * order; only then are stored ids looked up first, so a retried entry is not given a new step.
- * With explicit steps a retried entry folds into the rollup as a no-op (same step, same value).
- *
- * `run.lastStep` undefined means the run was not looked up: every entry must carry its step, the
- * transaction starts by reading the run, and `before` is that row, or null when the id is not a
- * run of the project (then nothing was written). One D1 round trip instead of two.
- */
-export async function appendLogRows(
-  d1: D1Database,
-  run: { id: string; project: string; lastStep?: number | null },
-  entries: NewLogEntry[],
-  nowUs: number,
-): Promise<AppendedRows> {
+/** A batch's statements, and how to read their results (from `offset` in the D1 batch they run in). */
+type LogPlan = { statements: D1PreparedStatement[]; read: (results: D1Result<Record<string, unknown>>[], offset: number) => AppendedRows };
+
+async function planLogRows(d1: D1Database, run: { id: string; project: string; lastStep?: number | null }, entries: NewLogEntry[], nowUs: number): Promise<LogPlan> {
   const lookedUp = run.lastStep !== undefined;
   if (!lookedUp && entries.some((e) => e.step === null)) throw new Error("appendLogRows: entries without a step need the run's last step");
   const needsSteps = entries.some((e) => e.step === null);
@@ -113,7 +100,8 @@ export async function appendLogRows(
     maxStep = Math.max(maxStep, step);
     candidates.push({ log_id: e.log_id, step, us: e.us ?? nowUs, metrics: e.metrics });
   }
-  if (!candidates.length) return { stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null, seen: { statusBefore: null, hooks: 0 } };
+  if (!candidates.length)
+    return { statements: [], read: () => ({ stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null, seen: { statusBefore: null, hooks: 0 } }) };
 
   const rows = candidates.map((e) => ({ i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
   const statements: D1PreparedStatement[] = [];
@@ -129,16 +117,68 @@ export async function appendLogRows(
   const hooksAt = statements.length;
   statements.push(d1.prepare(SELECT_HOOKS).bind(run.id, run.project));
   statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, formatTimestamp(nowUs), nowUs, run.project));
-  const results = await d1.batch<Record<string, unknown>>(statements);
-  const hooksRow = results[hooksAt].results[0];
-  const seen: IngestSeen = { statusBefore: (hooksRow?.status as RunRow["status"] | undefined) ?? null, hooks: Number(hooksRow?.hooks ?? 0) };
-  const inserted = new Set(insertAt.flatMap((i) => results[i].results.map((r) => r.log_id as string)));
-  const stored = candidates.filter((e) => inserted.has(e.log_id));
-  const duplicates = entries.length - stored.length;
-  const nonFinite = nonFiniteCounts(stored);
-  if (nonFinite.length) await d1.prepare(COUNT_NON_FINITE).bind(run.id, JSON.stringify(nonFinite)).run();
-  if (lookedUp) return { stored, duplicates, lastStep: maxStep, seen };
-  const raw = results[0].results[0];
-  const before = raw ? runRowFromSql(raw) : null;
-  return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, seen, before };
+  const read = (results: D1Result<Record<string, unknown>>[], offset: number): AppendedRows => {
+    const hooksRow = results[offset + hooksAt].results[0];
+    const seen: IngestSeen = { statusBefore: (hooksRow?.status as RunRow["status"] | undefined) ?? null, hooks: Number(hooksRow?.hooks ?? 0) };
+    const inserted = new Set(insertAt.flatMap((i) => results[offset + i].results.map((r) => r.log_id as string)));
+    const stored = candidates.filter((e) => inserted.has(e.log_id));
+    const duplicates = entries.length - stored.length;
+    if (lookedUp) return { stored, duplicates, lastStep: maxStep, seen };
+    const raw = results[offset].results[0];
+    const before = raw ? runRowFromSql(raw) : null;
+    return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, seen, before };
+  };
+  return { statements, read };
+}
+
+/** Counts the non-finite values of the entries a write stored, for the rare write that holds any. */
+async function countNonFinite(d1: D1Database, writes: { runId: string; stored: StoredEntry[] }[]): Promise<void> {
+  const statements = writes.flatMap((w) => {
+    const counts = nonFiniteCounts(w.stored);
+    return counts.length ? [d1.prepare(COUNT_NON_FINITE).bind(w.runId, JSON.stringify(counts))] : [];
+  });
+  if (statements.length) await d1.batch(statements);
+}
+
+/**
+ * Appends a batch to a run in one D1 transaction (all or nothing): log rows, metric names,
+ * rollups and the run's counters. Entries whose log_id is stored are skipped (INSERT OR IGNORE
+ * … RETURNING tells which rows were new). Entries without a step get the run's max step + 1 in
+ * order; only then are stored ids looked up first, so a retried entry is not given a new step.
+ * With explicit steps a retried entry folds into the rollup as a no-op (same step, same value).
+ *
+ * `run.lastStep` undefined means the run was not looked up: every entry must carry its step, the
+ * transaction starts by reading the run, and `before` is that row, or null when the id is not a
+ * run of the project (then nothing was written). One D1 round trip instead of two.
+ */
+export async function appendLogRows(d1: D1Database, run: { id: string; project: string; lastStep?: number | null }, entries: NewLogEntry[], nowUs: number): Promise<AppendedRows> {
+  const plan = await planLogRows(d1, run, entries, nowUs);
+  const out = plan.read(plan.statements.length ? await d1.batch<Record<string, unknown>>(plan.statements) : [], 0);
+  await countNonFinite(d1, [{ runId: run.id, stored: out.stored }]);
+  return out;
+}
+
+/**
+ * Appends batches to several runs, and runs `first` (creating those runs, say), in one D1
+ * transaction: a request that writes to many runs is stored whole or not at all. Each run's
+ * entries are planned as by appendLogRows, with its last step known.
+ */
+export async function appendLogRowsToRuns(
+  d1: D1Database,
+  first: D1PreparedStatement[],
+  writes: { run: { id: string; project: string; lastStep: number | null }; entries: NewLogEntry[] }[],
+  nowUs: number,
+): Promise<AppendedRows[]> {
+  const plans: LogPlan[] = [];
+  for (const w of writes) plans.push(await planLogRows(d1, w.run, w.entries, nowUs));
+  const statements = [...first, ...plans.flatMap((p) => p.statements)];
+  const results = statements.length ? await d1.batch<Record<string, unknown>>(statements) : [];
+  let offset = first.length;
+  const out = plans.map((p) => {
+    const appended = p.read(results, offset);
+    offset += p.statements.length;
+    return appended;
+  });
+  await countNonFinite(d1, out.map((o, i) => ({ runId: writes[i].run.id, stored: o.stored })));
+  return out;
 }

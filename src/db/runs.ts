@@ -55,9 +55,45 @@ export function runRowFromSql(r: Record<string, unknown>): RunRow {
   };
 }
 
-export async function insertRun(db: Db, row: typeof runs.$inferInsert): Promise<RunRow> {
-  const [inserted] = await db.insert(runs).values(row).returning();
-  return inserted;
+/**
+ * Inserts a run unless its id is taken (in any project) or, with `uniqueName`, the project
+ * already has a run of that name. One statement, so of concurrent creates exactly one passes
+ * the check (D1 runs statements one at a time). The row, or undefined when nothing was inserted.
+ */
+export async function insertRunIfAbsent(db: Db, row: typeof runs.$inferInsert, uniqueName: boolean): Promise<RunRow | undefined> {
+  const unnamed = uniqueName ? sql`NOT EXISTS (SELECT 1 FROM ${runs} WHERE project = ${row.project} AND name = ${row.name})` : sql`1`;
+  const inserted = await db.all<Record<string, unknown>>(sql`INSERT INTO ${runs}
+      (id, project, name, group_name, config, status, created_at, created_us, updated_at, webhook_url, webhook_min_level, origin)
+    SELECT ${row.id}, ${row.project}, ${row.name}, ${row.groupName ?? null}, ${JSON.stringify(row.config ?? {})}, ${row.status ?? "running"},
+      ${row.createdAt}, ${row.createdUs}, ${row.updatedAt}, ${row.webhookUrl ?? null}, ${row.webhookMinLevel ?? null}, ${row.origin ?? "api"}
+    WHERE ${unnamed}
+    ON CONFLICT (id) DO NOTHING RETURNING *`);
+  return inserted[0] ? runRowFromSql(inserted[0]) : undefined;
+}
+
+/**
+ * Statements for a multi-run write's transaction (db/logs.ts appendLogRowsToRuns): create the
+ * run (and its project) unless its id exists, or replace its config and group.
+ */
+export function createRunStatements(d1: D1Database, row: RunRow): D1PreparedStatement[] {
+  return [
+    d1.prepare("INSERT INTO projects (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING").bind(row.project, row.createdAt),
+    d1
+      .prepare(
+        `INSERT INTO runs (id, project, name, group_name, config, status, created_at, created_us, updated_at, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING`,
+      )
+      .bind(row.id, row.project, row.name, row.groupName, JSON.stringify(row.config), row.status, row.createdAt, row.createdUs, row.updatedAt, row.origin),
+  ];
+}
+
+export function setRunConfigStatement(d1: D1Database, id: string, config: Record<string, unknown>, group: string | null, updatedAt: string): D1PreparedStatement {
+  return d1.prepare("UPDATE runs SET config = ?2, group_name = ?3, updated_at = ?4 WHERE id = ?1").bind(id, JSON.stringify(config), group, updatedAt);
+}
+
+/** A run by id in any project: clients may choose run ids, and ids are unique across projects. */
+export async function findRunAnywhere(db: Db, id: string) {
+  return db.query.runs.findFirst({ where: eq(runs.id, id) });
 }
 
 export async function findRunById(db: Db, project: string, id: string) {
@@ -100,11 +136,14 @@ export async function listRuns(db: Db, project: string, f: RunFilters = {}): Pro
   if (f.name !== undefined) where.push(eq(runs.name, f.name));
   if (f.status) where.push(eq(runs.status, f.status));
   for (const [key, value] of f.config ?? []) {
-    const path = `$."${key.replaceAll('"', '""')}"`;
-    if (value === null) where.push(sql`json_type(${runs.config}, ${path}) = 'null'`);
-    else if (typeof value === "boolean") where.push(sql`json_extract(${runs.config}, ${path}) = ${value ? 1 : 0} AND json_type(${runs.config}, ${path}) = ${value ? "true" : "false"}`);
-    else if (typeof value === "number" || typeof value === "string") where.push(sql`json_extract(${runs.config}, ${path}) = ${value}`);
-    else where.push(sql`json(json_extract(${runs.config}, ${path})) = json(${JSON.stringify(value)})`);
+    // The key is bound and compared with json_each's, never spliced into a JSON path: a path
+    // cannot quote every key (`"`, `\`), and a malformed one fails the whole statement.
+    let match: SQL;
+    if (value === null) match = sql`c.type = 'null'`;
+    else if (typeof value === "boolean") match = sql`c.type = ${value ? "true" : "false"}`;
+    else if (typeof value === "number" || typeof value === "string") match = sql`c.value = ${value}`;
+    else match = sql`c.type IN ('object', 'array') AND json(c.value) = json(${JSON.stringify(value)})`;
+    where.push(sql`EXISTS (SELECT 1 FROM json_each(${runs.config}) AS c WHERE c.key = ${key} AND ${match})`);
   }
   return db.select().from(runs).where(and(...where)).orderBy(asc(runs.createdUs), asc(runs.id));
 }

@@ -2,11 +2,6 @@ import { and, eq, exists, gt, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { metricNames, runs } from "./schema";
 
-/** A run by id in any project: Trackio clients choose run ids, and ids are unique across projects here. */
-export async function findRunAnywhere(db: Db, id: string) {
-  return db.query.runs.findFirst({ where: eq(runs.id, id) });
-}
-
 /** Whether any run of the project has logged a numeric metric (Trackio's "metrics" tab). */
 export async function projectHasNumericMetrics(db: Db, project: string): Promise<boolean> {
   const row = await db

@@ -1,16 +1,20 @@
 import { z } from "zod";
 import { AppendLogs } from "../contract/logs";
+import { dotSegmentFault, LIMITS as STORED, nameFault } from "../contract/limits";
 import { isNonFinite } from "../contract/metric-values";
+import { parseTimestamp } from "../contract/time";
 
 /**
  * The log body's hot path without building zod objects per entry: zod's AppendLogs costs ~5 ms
  * per 1,000 entries, this check a fraction of that. It answers "valid" only for the shape the
  * SDKs send (numbers and the wire's non-finite strings as values); anything else, valid or not,
- * is left to zod, which also words every error. Its limits are read from the zod schema itself
- * (via its JSON Schema), so a changed limit in the contract changes them here too; a changed
- * *structure* (a new field, a custom refinement, a new kind of check) turns the fast path off
- * rather than letting it accept what zod would refuse (test/worker/check-logs.test.ts fails
- * then, and says so). Its verdicts are tested equal to zod's on fuzzed input.
+ * is left to zod, which also words every error. Its length limits are read from the zod schema
+ * itself (via its JSON Schema), and the contract's refinements (names, sizes, real timestamps:
+ * src/contract/limits.ts) are applied through the same functions, so a changed limit changes
+ * them here too; a changed *structure* (a new field, a new refinement, a new kind of check)
+ * turns the fast path off rather than letting it accept what zod would refuse
+ * (test/worker/check-logs.test.ts fails then, and says so). Its verdicts are tested equal to
+ * zod's on fuzzed input.
  */
 
 type Limits = {
@@ -27,37 +31,37 @@ type Limits = {
 
 /** The JSON Schema of AppendLogs this check was written for, with its limits and pattern as `#`. */
 const EXPECTED_SHAPE =
-  '{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"logs":{"minItems":"#","maxItems":"#","type":"array","items":{"type":"object","properties":{"step":{"anyOf":[{"type":"integer","minimum":"#","maximum":"#"},{"type":"null"}]},"metrics":{"type":"object","propertyNames":{"type":"string","minLength":"#","maxLength":"#"},"additionalProperties":{"$ref":"#/$defs/__schema0"}},"log_id":{"type":"string","minLength":"#","maxLength":"#"},"timestamp":{"type":"string","pattern":"#"}},"required":["metrics"]}}},"required":["logs"],"$defs":{"__schema0":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"},{"type":"null"},{"type":"array","items":{"$ref":"#/$defs/__schema0"}},{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"$ref":"#/$defs/__schema0"}}]}}}';
+  '{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"logs":{"minItems":"#","maxItems":"#","type":"array","items":{"type":"object","properties":{"step":{"anyOf":[{"type":"integer","minimum":"#","maximum":"#"},{"type":"null"}]},"metrics":{"type":"object","propertyNames":{"type":"string","minLength":"#","maxLength":"#"},"additionalProperties":{}},"log_id":{"type":"string","minLength":"#","maxLength":"#"},"timestamp":{"type":"string","pattern":"#"}},"required":["metrics"]}}},"required":["logs"]}';
+/** The refinements the JSON Schema cannot show: a metric name's, the metrics' size and depth, a real timestamp. */
+const EXPECTED_REFINEMENTS = 3;
 const LIMIT_KEYS = new Set(["minItems", "maxItems", "minimum", "maximum", "minLength", "maxLength", "pattern"]);
 
 type ZodDef = { type: string; checks?: { _zod: { def: { check: string } } }[]; [k: string]: unknown };
 
-/** Whether any schema under `s` carries a refinement the JSON Schema cannot show. */
-export function hasCustomCheck(s: unknown, seen = new Set<unknown>()): boolean {
-  if (!s || typeof s !== "object" || seen.has(s)) return false;
+/** How many refinements (custom checks, which the JSON Schema cannot show) the schemas under `s` carry. */
+export function customChecks(s: unknown, seen = new Set<unknown>()): number {
+  if (!s || typeof s !== "object" || seen.has(s)) return 0;
   seen.add(s);
   const def = (s as { _zod?: { def?: ZodDef } })._zod?.def;
-  if (!def) return false;
-  if (def.checks?.some((c) => c._zod.def.check === "custom")) return true;
-  // z.json() is a lazy union of itself: its refinements, if any, are the same the JSON Schema shows.
-  if (def.type === "lazy") return false;
+  if (!def) return 0;
+  const own = def.checks?.filter((c) => c._zod.def.check === "custom").length ?? 0;
   const children = [def.shape && Object.values(def.shape as object), def.element, def.keyType, def.valueType, def.innerType, def.in, def.out, def.options].flat();
-  return children.some((c) => hasCustomCheck(c, seen));
+  return own + children.reduce((n: number, c) => n + customChecks(c, seen), 0);
 }
 
 /**
  * A schema's input JSON Schema when its shape (limits and patterns as `#`) is `expected` and it has
- * no refinement; null otherwise, and a hand-written check for it must then stay off.
+ * exactly the `refinements` its hand-written check applies; null otherwise, and the check must then stay off.
  */
-export function jsonSchemaIfShaped(schema: z.ZodType, expected: string): Record<string, any> | null {
+export function jsonSchemaIfShaped(schema: z.ZodType, expected: string, refinements: number): Record<string, any> | null {
   const js = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, any>;
   const shape = JSON.stringify(js, (k, v) => (LIMIT_KEYS.has(k) ? "#" : v));
-  return shape === expected && !hasCustomCheck(schema) ? js : null;
+  return shape === expected && customChecks(schema) === refinements ? js : null;
 }
 
 /** The limits of `schema`, or null when its structure is not the one this check was written for. */
 export function limitsOf(schema: z.ZodType): Limits | null {
-  const js = jsonSchemaIfShaped(schema, EXPECTED_SHAPE);
+  const js = jsonSchemaIfShaped(schema, EXPECTED_SHAPE, EXPECTED_REFINEMENTS);
   if (!js) return null;
   const logs = js.properties.logs;
   const p = logs.items.properties;
@@ -86,13 +90,26 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeo
 export const stepOk = (step: unknown, l: { stepMin: number; stepMax: number }) =>
   step === undefined || step === null || (Number.isSafeInteger(step) && (step as number) >= l.stepMin && (step as number) <= l.stepMax);
 
-/** Metrics of the hot shape: names within their limits, values numbers or the wire's non-finite strings. */
+/**
+ * Metrics this many or fewer are within LIMITS.entryBytes whatever their names and values on the
+ * hot shape: a name of nameChars characters escapes to at most 6 bytes each, a double prints in at
+ * most 24 characters, plus quotes, colon and comma. More are left to zod, which measures them.
+ */
+const MAX_FAST_METRICS = Math.floor((STORED.entryBytes - 2) / (6 * STORED.nameChars + 2 + 1 + 24 + 1));
+
+/**
+ * Metrics of the hot shape: names within their limits and the contract's name rules, values
+ * finite numbers or the wire's non-finite strings, few enough to be within the entry size.
+ */
 export function metricsOk(metrics: unknown, l: { nameMin: number; nameMax: number }): boolean {
   if (!isPlainObject(metrics)) return false;
+  let n = 0;
   for (const name in metrics) {
+    if (++n > MAX_FAST_METRICS) return false;
     if (name.length < l.nameMin || name.length > l.nameMax || name === "__proto__") return false;
+    if (nameFault(name) !== null || dotSegmentFault(name, true) !== null) return false;
     const v = metrics[name];
-    if (typeof v !== "number" && !isNonFinite(v)) return false;
+    if (!(typeof v === "number" ? Number.isFinite(v) : isNonFinite(v))) return false;
   }
   return true;
 }
@@ -106,7 +123,7 @@ function entryOk(e: unknown, l: Limits): boolean {
   const id = e.log_id;
   if (id !== undefined && !(typeof id === "string" && id.length >= l.idMin && id.length <= l.idMax)) return false;
   const ts = e.timestamp;
-  if (ts !== undefined && !(typeof ts === "string" && l.timestamp.test(ts))) return false;
+  if (ts !== undefined && !(typeof ts === "string" && l.timestamp.test(ts) && parseTimestamp(ts) !== null)) return false;
   return true;
 }
 

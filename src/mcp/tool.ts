@@ -5,6 +5,7 @@ import { canSeeProject, projectNotFound, requireScope, type Principal } from "..
 import { findProject } from "../db/projects";
 import { ApiError } from "../errors";
 import type { Svc } from "../services/context";
+import { logFailure } from "../log";
 
 /** What every tool call gets: the services' context and who is calling. */
 export type ToolContext = { s: Svc; principal: Principal };
@@ -69,7 +70,7 @@ export function toolError(tool: string, err: unknown): CallToolResult {
     const details = err.details?.length ? `\n${err.details.map((d) => `- ${d.path || "(arguments)"}: ${d.message}`).join("\n")}` : "";
     text = `${err.code}: ${err.message}${details}`;
   } else {
-    console.error("mcp tool failed", tool, err);
+    logFailure("mcp tool failed", err, tool);
     text = "internal: the tool failed unexpectedly; try again";
   }
   return { isError: true, content: [{ type: "text", text }] };

@@ -199,14 +199,15 @@ export class AlertStore {
    * With a cursor: the oldest `limit` matching alerts after it (so that paging forward from
    * `next_cursor` misses nothing), returned newest first. Without: the newest `limit`.
    * `next_cursor` is the highest cursor this answer covers: the project's newest unless the
-   * page was cut short.
+   * page was cut short. A cursor beyond the newest (from another history, or made up) counts
+   * as the newest: answered with it, a poller would otherwise wait past every future alert.
    */
   query(f: AlertQueryFilters): AlertPage {
     if (f.cursor !== undefined) {
-      const rows = this.after(f, f.cursor, f.limit + 1);
+      const rows = this.after(f, Math.min(f.cursor, this.lastSeq), f.limit + 1);
       const has_more = rows.length > f.limit;
       const page = rows.slice(0, f.limit);
-      const next_cursor = has_more ? page[page.length - 1].seq : Math.max(this.lastSeq, f.cursor);
+      const next_cursor = has_more ? page[page.length - 1].seq : this.lastSeq;
       return { alerts: page.reverse().map((r) => this.toAlert(r)), next_cursor, has_more };
     }
     const w = this.where(f, undefined);

@@ -8,6 +8,7 @@ import { insertPendingDeliveries, webhookTargetRows } from "../db/webhooks";
 import type { WebhookJob } from "../webhooks/job";
 import { detectKind, redactUrl } from "../webhooks/targets";
 import type { WebhookPlan } from "./webhook-plan";
+import { logFailure } from "../log";
 
 /**
  * Everything the object reads or writes in D1, and the only module inside it that does: the
@@ -78,7 +79,7 @@ export class ProjectD1 {
         nowTimestamp(),
       );
     } catch (err) {
-      console.error("webhooks: could not list deliveries as pending", jobs.length, err instanceof Error ? err.message : err);
+      logFailure("webhooks: could not list deliveries as pending", err, jobs.length);
     }
   }
 }

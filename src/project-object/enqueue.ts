@@ -1,4 +1,5 @@
 import type { WebhookJob } from "../webhooks/job";
+import { logFailure } from "../log";
 
 // Queues' sendBatch takes at most 100 messages and 256 KB (reference/platform-and-peers.md §1.3);
 // the byte budget leaves room for per-message metadata.
@@ -20,7 +21,7 @@ export async function sendJobs(queue: Queue<unknown>, jobs: Outgoing[]): Promise
       await queue.sendBatch(chunk.map((j) => ({ body: j.job, contentType: "json" as const })));
       sent.push(...chunk.map((j) => j.id));
     } catch (err) {
-      console.error("webhooks: queue send failed", chunk.length, err instanceof Error ? err.message : err);
+      logFailure("webhooks: queue send failed", err, chunk.length);
       failed.push(...chunk.map((j) => j.id));
     }
   }

@@ -167,8 +167,9 @@ export class ProjectAlerts extends DurableObject<Env> {
       const page = this.store.query(filters);
       if (page.alerts.length) return { ...page, timed_out: false };
     }
-    // Nothing yet: everything up to the newest alert has been looked at.
-    const cursor = Math.max(filters.cursor ?? 0, this.store.cursor);
+    // Nothing yet: everything up to the newest alert has been looked at (a cursor beyond it
+    // counts as the newest, or no future alert would pass it).
+    const cursor = this.store.cursor;
     const woke = await this.waiters.wait(filters as StoredFilters, cursor, timeoutMs);
     const page = this.store.query({ ...filters, cursor });
     return { ...page, timed_out: !woke && page.alerts.length === 0 };

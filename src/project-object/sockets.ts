@@ -68,7 +68,8 @@ export class Subscribers {
   accept(sub: SocketSubscription): WebSocket {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    let cursor = sub.cursor ?? this.store.cursor;
+    // A cursor beyond the newest alert counts as the newest, or no live alert would ever pass it.
+    let cursor = Math.min(sub.cursor ?? this.store.cursor, this.store.cursor);
     if (sub.cursor !== null) {
       for (;;) {
         const rows = this.store.after(sub.filters, cursor, FRAME_MAX_ALERTS);

@@ -4,6 +4,7 @@ import type { RuleEntry } from "../rules/engine";
 import type { ProjectD1 } from "./d1";
 import type { RuleStore, RunWatch } from "./rule-store";
 import type { AlertInput, EvaluatedRun } from "./types";
+import { logFailure } from "../log";
 
 /** Stale checks per alarm run; more stay due and the alarm fires again at once. */
 const STALE_BATCH = 50;
@@ -85,7 +86,7 @@ export class StaleWatch {
         if (found.kind === "ended") return { kind: "ended" };
       }
     } catch (err) {
-      console.error("stale check failed", err instanceof Error ? err.message : String(err));
+      logFailure("stale check failed", err);
       this.store.setDue(w.run_id, nowUs + RETRY_US);
     }
     return null;

@@ -1,5 +1,6 @@
 import { LEVEL_RANK, type AlertLevel, type WebhookKind } from "../contract";
 import type { ProjectD1 } from "./d1";
+import { logFailure } from "../log";
 
 /** Where one alert may go. Secrets are not here: the consumer reads them from D1 when it signs. */
 export type WebhookTarget = {
@@ -59,7 +60,7 @@ export class WebhookPlans {
       return plan;
     } catch (err) {
       if (!reuse) throw err;
-      console.error("webhook targets unavailable for rule alerts", err instanceof Error ? err.message : String(err));
+      logFailure("webhook targets unavailable for rule alerts", err);
       return EMPTY_PLAN;
     }
   }

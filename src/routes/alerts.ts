@@ -28,8 +28,7 @@ export const alerts = createRouter()
   .get(
     "/",
     valid("query", AlertQuery),
-    // The cursor was validated just above.
-    projectAccess("read", { onHidden: (c) => c.json(emptyAlertPage(c.req.query("cursor") === undefined ? undefined : Number(c.req.query("cursor")))) }),
+    projectAccess("read", { onHidden: (c) => c.json(emptyAlertPage()) }),
     async (c) => c.json(await queryAlerts(svc(c.env, c.var.principal), c.req.param("project")!, c.req.valid("query"))),
   )
   .get("/wait", valid("query", WaitQuery), async (c) => {

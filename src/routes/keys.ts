@@ -14,7 +14,8 @@ export const keys = createRouter()
   .get("/", async (c) => c.json({ keys: await listKeys(svc(c.env, c.var.principal).db) }))
   .delete("/:id", async (c) => {
     const revoked = await revokeApiKey(svc(c.env, c.var.principal), c.req.param("id"));
-    if (!revoked) throw notFound(`Key '${c.req.param("id")}' not found`);
+    // Never echo the segment: a key pasted where its id belongs would come back in the answer.
+    if (!revoked) throw notFound("Key not found");
     forgetAcceptedKey(revoked.id);
     return c.json(revoked);
   });

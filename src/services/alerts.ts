@@ -40,7 +40,6 @@ export async function createAlerts(
         { path: `${prefix(i)}timestamp`, message: "not a valid ISO-8601 instant" },
       ]);
   });
-  await ensureProjectOnce(s, project);
   const runs = new Map<string, { run_id: string | null; run: string | null }>();
   const resolve = async (a: z.output<typeof CreateAlert>) => {
     if (a.run_id === undefined && a.run === undefined) return { run_id: null, run: null };
@@ -67,6 +66,8 @@ export async function createAlerts(
       timestamp: a.timestamp ?? null,
     });
   }
+  // Only now, with every run resolved: a refused alert (an unknown run) creates no project.
+  await ensureProjectOnce(s, project);
   // The object reads the project's webhook targets and records each new alert's deliveries in the same write as the alert.
   return projectObject(s.env, project).createAlerts(project, resolved);
 }
@@ -94,12 +95,13 @@ async function storedFilters(s: Svc, project: string, q: z.output<typeof AlertFi
   return f;
 }
 
-const emptyPage = (cursor: number | undefined): AlertPage => ({ alerts: [], next_cursor: cursor ?? 0, has_more: false });
+// A project without alerts has cursor 0: a client's larger cursor would skip its first alerts.
+const emptyPage = (): AlertPage => ({ alerts: [], next_cursor: 0, has_more: false });
 
 /** Newest first. An unknown project is an empty page, as Trackio answers. */
 export async function queryAlerts(s: Svc, project: string, q: z.output<typeof AlertQuery>): Promise<AlertPage> {
   const since_us = sinceMicros(q.since);
-  if (!(await projectExists(s, project))) return emptyPage(q.cursor);
+  if (!(await projectExists(s, project))) return emptyPage();
   const filters: AlertQueryFilters = { ...(await storedFilters(s, project, q)), since_us, cursor: q.cursor, limit: q.limit };
   return projectObject(s.env, project).queryAlerts(filters);
 }
@@ -117,7 +119,7 @@ export async function waitForAlerts(s: Svc, project: string, q: z.output<typeof 
 /** The empty answer for a project the key may not see, given after the same wait as a missing one. */
 export async function hiddenWait(q: z.output<typeof WaitQuery>): Promise<WaitResult> {
   await new Promise((r) => setTimeout(r, q.timeout * 1000));
-  return { ...emptyPage(q.cursor), timed_out: true };
+  return { ...emptyPage(), timed_out: true };
 }
 
 export const emptyAlertPage = emptyPage;

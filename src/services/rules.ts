@@ -9,6 +9,7 @@ import { applyPatch, settingsFrom } from "../rules/settings";
 import { projectObject } from "./alerts";
 import { audit } from "./audit";
 import type { Svc } from "./context";
+import { logFailure } from "../log";
 
 // A project's alert rules and detector settings, shared by the REST routes and MCP. Rules live in
 // the project's Durable Object (next to the state they keep per run); settings live in D1 and are
@@ -99,6 +100,6 @@ export async function evaluateRulesOnIngest(s: Svc, run: RunRow, stored: StoredE
       hooksSeen,
     );
   } catch (err) {
-    console.error("rule evaluation failed", run.project, err instanceof Error ? err.message : String(err));
+    logFailure("rule evaluation failed", err, run.project);
   }
 }

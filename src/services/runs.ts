@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CreateRun, FinishRun, ListRunsQuery, type CreatedRun, type Run, type RunSummary } from "../contract";
 import { formatTimestamp } from "../contract/time";
 import { metricNamesOf, runWithMetricNames } from "../db/metrics";
-import { deleteRunRows, findNewestRunByName, findRunById, insertRun, listRuns, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
+import { deleteRunRows, findNewestRunByName, findRunAnywhere, insertRunIfAbsent, listRuns, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
 import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
@@ -21,30 +21,53 @@ const SUMMARY_NOTES = 20;
 /**
  * Creates a run, or resumes one (`allow`: the newest run with the name, if any; `must`: that run
  * or 404). A client-given id that already exists in the project is resumed, so a retried
- * create never makes a second run.
+ * create never makes a second run; one that another project holds is a 409. The insert checks
+ * the id (and, for `allow`, the name) in the same statement, so concurrent creates make one run.
  */
 export async function createOrResumeRun(s: Svc, project: string, input: z.output<typeof CreateRun>, origin: RunRow["origin"] = "api"): Promise<CreatedRun> {
   if (input.webhook_url) {
     const check = checkWebhookUrl(input.webhook_url, { allowLoopback: loopbackAllowed(s.env) });
     if (!check.ok) throw badRequest(`Invalid body: webhook_url: ${check.reason}`, [{ path: "webhook_url", message: check.reason }]);
   }
-  if (input.id) {
-    const existing = await findRunById(s.db, project, input.id);
-    if (existing) return { ...toRun(existing), resumed: true };
-  }
-  if (input.resume !== "never") {
-    if (!input.name) throw badRequest(`name is required when resume is '${input.resume}'`, [{ path: "name", message: "required when resume is not 'never'" }]);
-    const existing = await findNewestRunByName(s.db, project, input.name);
-    if (existing) {
-      const patch: Partial<RunRow> = { updatedAt: formatTimestamp(s.nowUs), status: "running", finishedAt: null };
-      if (input.config) patch.config = { ...existing.config, ...input.config };
-      const row = (await updateRun(s.db, existing.id, patch)) ?? existing;
-      await audit(s, project, "run.resume", row.id, { name: row.name });
-      await watchStartedRun(s, row);
-      return { ...toRun(row), resumed: true };
+  if (input.resume !== "never" && !input.name)
+    throw badRequest(`name is required when resume is '${input.resume}'`, [{ path: "name", message: "required when resume is not 'never'" }]);
+  for (let attempt = 0; ; attempt++) {
+    if (input.id) {
+      const existing = await findRunAnywhere(s.db, input.id);
+      if (existing) return sameId(project, existing);
     }
-    if (input.resume === "must") throw new ApiError("not_found", `Run '${input.name}' does not exist in project '${project}'`);
+    if (input.resume !== "never") {
+      const existing = await findNewestRunByName(s.db, project, input.name!);
+      if (existing) return resume(s, project, existing, input);
+      if (input.resume === "must") throw new ApiError("not_found", `Run '${input.name}' does not exist in project '${project}'`);
+    }
+    const row = await insertNew(s, project, input, origin);
+    if (row) {
+      await audit(s, project, "run.create", row.id, { name: row.name });
+      await watchStartedRun(s, row);
+      return { ...toRun(row), resumed: false };
+    }
+    // Another create took the id or the name between the reads and the insert: answer as it now stands.
+    if (attempt > 0) throw new ApiError("conflict", `Run '${input.id ?? input.name}' is being created by another request; retry`);
   }
+}
+
+function sameId(project: string, existing: RunRow): CreatedRun {
+  if (existing.project !== project)
+    throw new ApiError("conflict", `Invalid body: id: run id ${existing.id} belongs to another project`, [{ path: "id", message: "belongs to another project" }]);
+  return { ...toRun(existing), resumed: true };
+}
+
+async function resume(s: Svc, project: string, existing: RunRow, input: z.output<typeof CreateRun>): Promise<CreatedRun> {
+  const patch: Partial<RunRow> = { updatedAt: formatTimestamp(s.nowUs), status: "running", finishedAt: null };
+  if (input.config) patch.config = { ...existing.config, ...input.config };
+  const row = (await updateRun(s.db, existing.id, patch)) ?? existing;
+  await audit(s, project, "run.resume", row.id, { name: row.name });
+  await watchStartedRun(s, row);
+  return { ...toRun(row), resumed: true };
+}
+
+async function insertNew(s: Svc, project: string, input: z.output<typeof CreateRun>, origin: RunRow["origin"]): Promise<RunRow | undefined> {
   let name = input.name;
   if (!name) {
     const { names, count } = await runNamesOf(s.db, project);
@@ -52,23 +75,24 @@ export async function createOrResumeRun(s: Svc, project: string, input: z.output
   }
   const now = formatTimestamp(s.nowUs);
   await ensureProjectOnce(s, project);
-  const row = await insertRun(s.db, {
-    id: input.id ?? newRunId(),
-    project,
-    name,
-    groupName: input.group ?? null,
-    config: input.config ?? {},
-    status: "running",
-    createdAt: now,
-    createdUs: s.nowUs,
-    updatedAt: now,
-    webhookUrl: input.webhook_url ?? null,
-    webhookMinLevel: input.webhook_min_level ?? null,
-    origin,
-  });
-  await audit(s, project, "run.create", row.id, { name: row.name });
-  await watchStartedRun(s, row);
-  return { ...toRun(row), resumed: false };
+  return insertRunIfAbsent(
+    s.db,
+    {
+      id: input.id ?? newRunId(),
+      project,
+      name,
+      groupName: input.group ?? null,
+      config: input.config ?? {},
+      status: "running",
+      createdAt: now,
+      createdUs: s.nowUs,
+      updatedAt: now,
+      webhookUrl: input.webhook_url ?? null,
+      webhookMinLevel: input.webhook_min_level ?? null,
+      origin,
+    },
+    input.resume === "allow",
+  );
 }
 
 /** `key=value` filters: the value is compared as JSON when it parses (`lr=0.01`, `aug=true`), else as text. */

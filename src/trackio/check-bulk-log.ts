@@ -1,20 +1,24 @@
 import type { z } from "zod";
+import { dotSegmentFault, nameFault } from "../contract/limits";
 import { isPlainObject, jsonSchemaIfShaped, metricsOk, stepOk, stringOk } from "../ingest/check-logs";
 
 /**
  * `bulk_log`'s arguments checked by hand before zod, as the REST log body is
  * (src/ingest/check-logs.ts, which says why): "valid" only for what the `trackio` client sends
- * every 0.5 s (numbers and non-finite strings as values, a canonical project name, the config
- * null or a plain object); anything else, valid or not, goes to zod, which words every error.
- * Limits come from the schema, and a schema of another shape turns this off.
+ * every 0.5 s (numbers and non-finite strings as values, a canonical project name, no config:
+ * the one that comes after each `init` goes to zod, which measures it); anything else, valid or
+ * not, goes to zod, which words every error. Limits come from the schema and the contract's
+ * name rules, and a schema of another shape turns this off.
  */
 const EXPECTED_SHAPE =
-  '{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"logs":{"maxItems":"#","type":"array","items":{"type":"object","properties":{"project":{"type":"string"},"run":{"type":"string","minLength":"#","maxLength":"#"},"run_id":{"anyOf":[{"type":"string","minLength":"#","maxLength":"#"},{"type":"null"}]},"metrics":{"type":"object","propertyNames":{"type":"string","minLength":"#","maxLength":"#"},"additionalProperties":{"$ref":"#/$defs/__schema0"}},"step":{"anyOf":[{"type":"integer","minimum":"#","maximum":"#"},{"type":"null"}]},"config":{"anyOf":[{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"$ref":"#/$defs/__schema1"}},{"type":"null"}]},"log_id":{"anyOf":[{"type":"string","minLength":"#","maxLength":"#"},{"type":"null"}]}},"required":["project","run","metrics"]}}},"required":["logs"],"$defs":{"__schema0":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"},{"type":"null"},{"type":"array","items":{"$ref":"#/$defs/__schema0"}},{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"$ref":"#/$defs/__schema0"}}]},"__schema1":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"},{"type":"null"},{"type":"array","items":{"$ref":"#/$defs/__schema1"}},{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"$ref":"#/$defs/__schema1"}}]}}}';
+  '{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"logs":{"maxItems":"#","type":"array","items":{"type":"object","properties":{"project":{"type":"string"},"run":{"type":"string","minLength":"#","maxLength":"#"},"run_id":{"anyOf":[{"type":"string","minLength":"#","maxLength":"#"},{"type":"null"}]},"metrics":{"type":"object","propertyNames":{"type":"string","minLength":"#","maxLength":"#"},"additionalProperties":{}},"step":{"anyOf":[{"type":"integer","minimum":"#","maximum":"#"},{"type":"null"}]},"config":{"anyOf":[{"type":"object","propertyNames":{"type":"string","minLength":"#","maxLength":"#"},"additionalProperties":{}},{"type":"null"}]},"log_id":{"anyOf":[{"type":"string","minLength":"#","maxLength":"#"},{"type":"null"}]}},"required":["project","run","metrics"]}}},"required":["logs"]}';
+/** The refinements the JSON Schema cannot show (names, sizes, the project's own), which this check applies or defers. */
+const EXPECTED_REFINEMENTS = 5;
 
 type Limits = { maxEntries: number; runMin: number; runMax: number; idMin: number; idMax: number; clientIdMin: number; clientIdMax: number; nameMin: number; nameMax: number; stepMin: number; stepMax: number };
 
 function limitsOf(schema: z.ZodType): Limits | null {
-  const js = jsonSchemaIfShaped(schema, EXPECTED_SHAPE);
+  const js = jsonSchemaIfShaped(schema, EXPECTED_SHAPE, EXPECTED_REFINEMENTS);
   if (!js) return null;
   const logs = js.properties.logs;
   const p = logs.items.properties;
@@ -52,10 +56,10 @@ export function bulkLogChecker(schema: z.ZodType, projectSchema: z.ZodType) {
         projects.set(e.project, (projectOk = !!r?.success && r.data === e.project));
       }
       if (!projectOk) return false;
-      if (typeof e.run !== "string" || !stringOk(e.run, l.runMin, l.runMax)) return false;
+      if (typeof e.run !== "string" || !stringOk(e.run, l.runMin, l.runMax) || nameFault(e.run) !== null || dotSegmentFault(e.run, false) !== null) return false;
       if (!stringOk(e.run_id, l.clientIdMin, l.clientIdMax, true) || !stringOk(e.log_id, l.idMin, l.idMax, true)) return false;
       if (!stepOk(e.step, l) || !metricsOk(e.metrics, l)) return false;
-      if (e.config !== undefined && e.config !== null && !(isPlainObject(e.config) && !Object.hasOwn(e.config, "__proto__"))) return false;
+      if (e.config !== undefined && e.config !== null) return false;
     }
     return true;
   };

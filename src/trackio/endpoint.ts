@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Principal } from "../auth/principal";
-import { ProjectName } from "../contract";
+import { ProjectName, isTooLargeIssue } from "../contract";
 import type { Svc } from "../services/context";
 import type { Signature } from "./call";
-import { trackioBadRequest } from "./errors";
+import { TrackioError, trackioBadRequest } from "./errors";
 
 /** What a handler gets besides its arguments: the services and the authenticated caller. */
 export type Ctx = { s: Svc; caller: Principal | null };
@@ -46,7 +46,8 @@ function parseArgs<S extends z.ZodType>(schema: S, bound: Record<string, unknown
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const path = issue?.path.map(String).join(".");
-  throw trackioBadRequest(`Invalid ${path || "arguments"}: ${issue?.message ?? "malformed"}`);
+  const message = `Invalid ${path || "arguments"}: ${issue?.message ?? "malformed"}`;
+  throw r.error.issues.some(isTooLargeIssue) ? new TrackioError(413, message) : trackioBadRequest(message);
 }
 
 /**

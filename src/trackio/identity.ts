@@ -1,7 +1,6 @@
 import { sha256Hex } from "../auth/tokens";
 import { canSeeProject } from "../auth/principal";
-import { findNewestRunByName, findRunById, updateRun, type RunRow } from "../db/runs";
-import { findRunAnywhere } from "../db/trackio";
+import { findNewestRunByName, findRunAnywhere, findRunById, updateRun, type RunRow } from "../db/runs";
 import { formatTimestamp, type RunConfig } from "../contract";
 import { isRunId } from "../services/run-refs";
 import { createOrResumeRun } from "../services/runs";
@@ -50,8 +49,15 @@ export async function mapRunId(ctx: Ctx, project: string, clientId: string): Pro
  * A config (sent with the first entry after each `init`) replaces the stored one, as Trackio's
  * `INSERT OR REPLACE` into its configs table does; `_Group` becomes the run's group.
  */
-export async function runForWrite(ctx: Ctx, project: string, name: string, clientId: string, config: Record<string, unknown> | null): Promise<RunRow> {
-  const { id, row } = await mapRunId(ctx, project, clientId);
+export async function runForWrite(
+  ctx: Ctx,
+  project: string,
+  name: string,
+  clientId: string,
+  config: Record<string, unknown> | null,
+  mapped?: { id: string; row: RunRow | undefined },
+): Promise<RunRow> {
+  const { id, row } = mapped ?? (await mapRunId(ctx, project, clientId));
   const group = config && typeof config._Group === "string" ? config._Group : null;
   if (row) {
     if (!config) return row;
@@ -68,6 +74,49 @@ export async function runForWrite(ctx: Ctx, project: string, name: string, clien
   const created = await findRunById(ctx.s.db, project, id);
   if (!created) throw new Error(`run ${id} vanished after creation`);
   return created;
+}
+
+/**
+ * What `runForWrite` would do, without writing: the run as it will be after the write, whether
+ * it must be created, and whether its config is replaced. For writes that store everything in
+ * one transaction (services/logs.ts appendLogsToRuns).
+ */
+export function plannedRun(
+  ctx: Ctx,
+  project: string,
+  name: string,
+  config: Record<string, unknown> | null,
+  mapped: { id: string; row: RunRow | undefined },
+): { run: RunRow; create: boolean; replaceConfig: boolean } {
+  const group = config && typeof config._Group === "string" ? config._Group : null;
+  const now = formatTimestamp(ctx.s.nowUs);
+  if (mapped.row) {
+    if (!config) return { run: mapped.row, create: false, replaceConfig: false };
+    return { run: { ...mapped.row, config, groupName: group, updatedAt: now }, create: false, replaceConfig: true };
+  }
+  const run: RunRow = {
+    id: mapped.id,
+    project,
+    name,
+    groupName: group,
+    config: config ?? {},
+    status: "running",
+    createdAt: now,
+    createdUs: ctx.s.nowUs,
+    updatedAt: now,
+    finishedAt: null,
+    lastLogAt: null,
+    lastLogUs: null,
+    lastStep: null,
+    logCount: 0,
+    webhookUrl: null,
+    webhookMinLevel: null,
+    origin: "trackio",
+    stopRequestedAt: null,
+    stopRequestedBy: null,
+    stopReason: null,
+  };
+  return { run, create: true, replaceConfig: false };
 }
 
 /**

@@ -9,6 +9,7 @@ import { bindCall, parseCall } from "./call";
 import { TrackioError, toTrackioError, unknownApi } from "./errors";
 import { files } from "./files";
 import { ENDPOINTS } from "./registry";
+import { logFailure } from "../log";
 
 /** The Trackio release whose wire protocol this speaks (fixtures/trackio-wire). */
 export const TRACKIO_VERSION = "0.36.0";
@@ -52,8 +53,8 @@ export const trackio = createRouter()
     } catch (err) {
       const known = toTrackioError(err);
       if (known) return fail(c, known);
-      // The only place this protocol logs a failure; never the request's headers or query (keys travel there).
-      console.error("trackio", name, err);
+      // The only place this protocol logs a failure (never its body, headers or query: see log.ts).
+      logFailure("trackio", err, name);
       return fail(c, new TrackioError(500 as ContentfulStatusCode, "Internal error"));
     }
   })

@@ -7,6 +7,7 @@ import { WebhookJob } from "./job";
 import { payloadBody } from "./payloads";
 import { standardWebhookHeaders } from "./sign";
 import { loopbackAllowed, redactUrl } from "./targets";
+import { logFailure } from "../log";
 
 /**
  * The `trackflare-webhooks` consumer: classify each message, then ack or retry it on its own (a
@@ -31,7 +32,7 @@ async function handleMessage(msg: Message<unknown>, env: Env, db: Db) {
     outcome = await attempt(job, env, db);
   } catch (err) {
     // D1 could not be read, so nothing was sent: try again later.
-    console.error("webhooks: delivery lookup failed", job.delivery_id, err);
+    logFailure("webhooks: delivery lookup failed", err, job.delivery_id);
     msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
     return;
   }
@@ -78,6 +79,6 @@ async function record(db: Db, job: WebhookJob, attempts: number, outcome: Outcom
     });
     if (outcome.kind === "failed" && outcome.disable && job.webhook_id) await disableWebhook(db, job.webhook_id, outcome.disable);
   } catch (err) {
-    console.error("webhooks: could not record delivery", job.delivery_id, err);
+    logFailure("webhooks: could not record delivery", err, job.delivery_id);
   }
 }

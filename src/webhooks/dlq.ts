@@ -3,6 +3,7 @@ import { getDb } from "../db/client";
 import { markExhausted } from "../db/webhooks";
 import { WebhookJob } from "./job";
 import { redactUrl } from "./targets";
+import { logFailure } from "../log";
 
 /**
  * The `trackflare-webhooks-dlq` consumer. A message lands here after its last retry; the delivery is
@@ -25,7 +26,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env):
       );
       msg.ack();
     } catch (err) {
-      console.error("webhooks: could not record an exhausted delivery", j.delivery_id, err);
+      logFailure("webhooks: could not record an exhausted delivery", err, j.delivery_id);
       msg.retry();
     }
   }

@@ -79,6 +79,7 @@ function blockedIpv4([a, b, c]: number[]): boolean {
     (a === 172 && b >= 16 && b <= 31) ||
     (a === 192 && b === 168) ||
     (a === 192 && b === 0 && (c === 0 || c === 2)) || // IETF assignments, TEST-NET-1
+    (a === 192 && b === 88 && c === 99) || // 6to4 relay anycast
     (a === 198 && (b === 18 || b === 19)) || // benchmarking
     (a === 198 && b === 51 && c === 100) ||
     (a === 203 && b === 0 && c === 113) ||
@@ -105,6 +106,9 @@ function parseIpv6(host: string): number[] | null {
   return words.length === 8 && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffff) ? words : null;
 }
 
+/** The IPv4 address held in words `i` and `i + 1`. */
+const v4At = (w: number[], i: number) => [w[i] >> 8, w[i] & 0xff, w[i + 1] >> 8, w[i + 1] & 0xff];
+
 function blockedIpv6(w: number[]): boolean {
   const first = w[0];
   if (w.every((x) => x === 0)) return true; // ::
@@ -112,7 +116,14 @@ function blockedIpv6(w: number[]): boolean {
   // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) reach the embedded IPv4 address.
   const mapped = w.slice(0, 5).every((x) => x === 0) && w[5] === 0xffff;
   const nat64 = first === 0x64 && w[1] === 0xff9b;
-  if (mapped || nat64) return blockedIpv4([w[6] >> 8, w[6] & 0xff, w[7] >> 8, w[7] & 0xff]);
+  if (mapped || nat64) return blockedIpv4(v4At(w, 6));
+  // 6to4 (2002:V4HI:V4LO::/48) is routed to the IPv4 address it embeds.
+  if (first === 0x2002) return blockedIpv4(v4At(w, 1));
+  // 2001::/23 holds Teredo (2001:0::/32, which tunnels to an embedded, inverted IPv4 client) and
+  // other IETF protocol assignments: never a webhook receiver.
+  if (first === 0x2001 && w[1] < 0x200) return true;
+  // An ISATAP interface id (…:0:5efe:a.b.c.d, or 200:5efe) names an IPv4 tunnel endpoint.
+  if ((w[4] === 0 || w[4] === 0x200) && w[5] === 0x5efe && blockedIpv4(v4At(w, 6))) return true;
   if ((first & 0xfe00) === 0xfc00) return true; // ULA fc00::/7
   if ((first & 0xffc0) === 0xfe80) return true; // link-local fe80::/10
   if ((first & 0xff00) === 0xff00) return true; // multicast
@@ -120,9 +131,30 @@ function blockedIpv6(w: number[]): boolean {
   return (first & 0xe000) !== 0x2000; // anything outside global unicast 2000::/3
 }
 
+const SLACK_HOSTS = new Set(["hooks.slack.com", "hooks.slack-gov.com"]);
+const DISCORD_HOSTS = new Set(["discord.com", "discordapp.com", "canary.discord.com", "ptb.discord.com", "canary.discordapp.com", "ptb.discordapp.com"]);
+
 /**
- * A URL as listings and the delivery log show it. Slack and Discord webhook URLs are bearer
- * credentials (the token is the last path segment), and generic URLs may carry one in the query.
+ * How many leading path segments of a URL are safe to show; the rest is its secret. Decided by
+ * parsing the URL (host in any case, trailing dot or slash, any suffix), whatever its declared
+ * kind: a Slack URL subscribed as `generic` is just as much a bearer credential. A URL declared
+ * Slack or Discord on another host keeps only its first segment.
+ * - Slack: `/services/T…/B…/<token>`: the workspace and channel ids; `/workflows/…` and others: one.
+ * - Discord: `/api[/v10]/webhooks/<id>/<token>[/slack|/github]`: up to the id.
+ */
+function visibleSegments(url: URL, segments: string[], kind: WebhookKind): number | null {
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (SLACK_HOSTS.has(host)) return segments[0]?.toLowerCase() === "services" && segments.length >= 4 ? 3 : 1;
+  if (DISCORD_HOSTS.has(host)) {
+    const at = segments.findIndex((s) => s.toLowerCase() === "webhooks");
+    return at < 0 ? 1 : at + 2;
+  }
+  return kind === "generic" ? null : 1;
+}
+
+/**
+ * A URL as listings and the delivery log show it: Slack and Discord webhook URLs are bearer
+ * credentials (the token is in the path), and any URL may carry one in its query or fragment.
  */
 export function redactUrl(raw: string, kind: WebhookKind): string {
   let url: URL;
@@ -132,8 +164,11 @@ export function redactUrl(raw: string, kind: WebhookKind): string {
     return "(invalid url)";
   }
   const base = `${url.protocol}//${url.host}`;
-  if (kind === "generic") return `${base}${url.pathname}${url.search ? "?…" : ""}`;
-  const segments = url.pathname.split("/");
-  if (segments.length > 2) segments[segments.length - 1] = "…";
-  return `${base}${segments.join("/")}`;
+  const query = url.search || url.hash ? "?…" : "";
+  const segments = url.pathname.split("/").filter((s) => s.length > 0);
+  const visible = visibleSegments(url, segments, kind);
+  if (visible === null) return `${base}${url.pathname}${query}`;
+  const shown = segments.slice(0, visible);
+  const hidden = segments.length > visible;
+  return `${base}/${shown.join("/")}${hidden ? "/…" : ""}${query}`;
 }

@@ -97,7 +97,7 @@ describe("refused entries", () => {
     await run.finish();
     expect((await admin().runs.get(project, run.id)).log_count).toBe(39);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^dropped 1 log entry at step 17: HTTP 400: Invalid body: logs\.0\.metrics\.x+: Invalid key in record$/);
+    expect(warnings[0]).toMatch(/^dropped 1 log entry at step 17: HTTP 400: Invalid body: logs\.0\.metrics\.x+: metric names must be at most 256 characters$/);
   });
 
   it("a key revoked mid-run turns into warnings, never an exception in the loop", async ({ expect }) => {

@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
-import { APIConnectionError, APIError, BadRequestError } from "../../sdk/src/errors";
+import { APIConnectionError, APIError, BadRequestError, InternalServerError } from "../../sdk/src/errors";
 import { BoundedQueue } from "../../sdk/src/tracking/queue";
-import { Sender, type Batch } from "../../sdk/src/tracking/sender";
+import { MAX_5XX_PER_BATCH, Sender, type Batch } from "../../sdk/src/tracking/sender";
 
 describe("BoundedQueue", () => {
   it("keeps the newest `capacity` entries in order and counts what it dropped", ({ expect }) => {
@@ -86,4 +86,33 @@ describe("Sender", () => {
     expect(h.sender.buffered).toBe(100);
     expect(h.sender.takeAll().flatMap((b) => b.items)).toEqual([...Array(100).keys()]);
   });
+
+  it("isolates an entry the server keeps failing on with 5xx, drops it with a counting warning and sends the rest", { timeout: 90_000 }, async ({ expect }) => {
+    const h = harness({ refuse: (n) => (n === 17 || n === 50 ? new InternalServerError(500, "internal", "Internal error") : null) });
+    for (let i = 0; i < 64; i++) h.sender.queue.push(i);
+    await h.sender.flushUntil(Date.now() + 60_000);
+    expect(h.stored.sort((a, b) => a - b)).toEqual([...Array(64).keys()].filter((n) => n !== 17 && n !== 50));
+    const drops = h.warnings.filter((w) => w.startsWith("dropped"));
+    expect(drops).toHaveLength(2);
+    expect(drops[0]).toMatch(/^dropped 1 log entry at (17|50): the server failed on it 5 times in a row while accepting others \(HTTP 500: Internal error\); 1 dropped this way so far$/);
+    expect(drops[1]).toMatch(/; 2 dropped this way so far$/);
+    expect(h.sender.poisoned).toBe(2);
+    // Bounded: a few attempts per halving, and two more rounds for each dropped entry.
+    expect(h.calls.length).toBeLessThanOrEqual(MAX_5XX_PER_BATCH * (2 * 7 + 4) + 64);
+  });
+
+  it("drops nothing while every request fails with 5xx (an outage), and delivers all once the server recovers", { timeout: 90_000 }, async ({ expect }) => {
+    let down = true;
+    const h = harness({ refuse: () => (down ? new InternalServerError(503, "internal", "unavailable") : null) });
+    for (let i = 0; i < 20; i++) h.sender.queue.push(i);
+    const flushing = h.sender.flushUntil(Date.now() + 60_000);
+    await new Promise((r) => setTimeout(r, 8000));
+    expect(h.warnings.filter((w) => w.startsWith("dropped"))).toEqual([]);
+    expect(h.sender.buffered).toBe(20);
+    down = false;
+    await flushing;
+    expect(h.stored.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+    expect(h.warnings.filter((w) => w.startsWith("could not deliver"))).toHaveLength(1);
+  });
 });
+

@@ -1,21 +1,22 @@
 import { z } from "zod";
-import { IsoTimestamp, LooseAlertLevel, MAX_LOG_ENTRIES, Metrics, Step, CreateAlert } from "../../contract";
+import { IsoTimestamp, LooseAlertLevel, MAX_LOG_ENTRIES, Metrics, Step, StoredConfig, StoredName, CreateAlert } from "../../contract";
 import { findNewestRunByName } from "../../db/runs";
 import { insertSystemRows } from "../../db/system-metrics";
 import { createAlerts } from "../../services/alerts";
-import { appendLogs, appendLogsToRunId } from "../../services/logs";
+import { appendLogsToRunId, appendLogsToRuns, type RunWrite } from "../../services/logs";
 import { systemRows } from "../../services/system-metrics";
 import { requireWriter } from "../auth";
 import { bulkLogChecker } from "../check-bulk-log";
 import { endpoint, Project, type Ctx } from "../endpoint";
-import { forgetRunId, knownRunId, mapRunId, rememberRunId, runForWrite } from "../identity";
+import { forgetRunId, knownRunId, mapRunId, plannedRun, rememberRunId, runForWrite } from "../identity";
 
 // Trackio's writes return `null`; every batch is validated whole before anything is stored.
 
-const RunName = z.string({ error: "run must be a string" }).min(1, "run must not be empty").max(256, "run must be at most 256 characters");
+const RunName = StoredName("run", { dots: "whole" });
 const ClientRunId = z.string({ error: "run_id must be a string or null" }).min(1).max(256).nullish();
 const LogId = z.string({ error: "log_id must be a string or null" }).min(1).max(128).nullish();
-const Config = z.record(z.string(), z.json(), { error: "config must be an object or null" }).nullish();
+// Trackio's SDK adds `_Username`, `_Created` and `_Group`, so `_` keys are kept here.
+const Config = StoredConfig.nullish();
 
 const LogEntry = z.object({ project: Project, run: RunName, run_id: ClientRunId, metrics: Metrics, step: Step.nullish(), config: Config, log_id: LogId });
 const SystemEntry = z.object({ project: Project, run: RunName, run_id: ClientRunId, metrics: Metrics, timestamp: IsoTimestamp.nullish(), log_id: LogId });
@@ -43,40 +44,50 @@ export const BULK_LOG_CHECK = bulkLogChecker(BulkLogArgs, Project);
 
 /** Entries grouped by (project, run, run_id) in order of first appearance, as Trackio's server groups them. */
 function groupByRun<T extends { project: string; run: string; run_id?: string | null }>(entries: T[]) {
-  const groups = new Map<string, { project: string; run: string; clientId: string; entries: T[] }>();
-  for (const e of entries) {
+  const groups = new Map<string, { project: string; run: string; clientId: string; entries: T[]; at: number[] }>();
+  entries.forEach((e, i) => {
     const key = `${e.project}\u0000${e.run}\u0000${e.run_id ?? ""}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { project: e.project, run: e.run, clientId: e.run_id ?? e.run, entries: [] }));
+    if (!g) groups.set(key, (g = { project: e.project, run: e.run, clientId: e.run_id ?? e.run, entries: [], at: [] }));
     g.entries.push(e);
-  }
+    g.at.push(i);
+  });
   return [...groups.values()];
 }
 
 const projectsOf = (entries: { project: string }[]) => new Set(entries.map((e) => e.project));
 
+/**
+ * Every run the request writes to, created or not, is stored in one D1 transaction with all its
+ * entries, however many (a client replaying rows kept while the server was unreachable may send
+ * more than a /v1 batch holds): the request is stored whole or not at all, and a refused one
+ * creates no run and no project. A retry skips what was stored (log_id). Metric rows get the
+ * server's time, one value per batch: Trackio's LogEntry has no timestamp (a replayed pending
+ * entry's is ignored there too).
+ */
 async function storeLogs(ctx: Ctx, logs: z.output<typeof LogEntry>[]) {
   requireWriter(ctx.caller, projectsOf(logs));
-  for (const g of groupByRun(logs)) {
+  const groups = groupByRun(logs).map((g) => ({
+    ...g,
     // The SDK attaches the config to the first entry after each init; Python's truthiness skips `{}`.
-    const config = g.entries.find((e) => e.config && Object.keys(e.config).length)?.config ?? null;
-    const toV1 = (slice: typeof g.entries) => ({ logs: slice.map((e) => ({ step: e.step ?? null, metrics: e.metrics, log_id: e.log_id ?? undefined })) });
-    // A run this isolate wrote to, a batch with its steps and no config (the client's steady state): one D1 round trip.
-    const known = config || g.entries.length > MAX_LOG_ENTRIES ? null : knownRunId(g.project, g.clientId);
-    if (known && (await appendLogsToRunId(ctx.s, g.project, known, toV1(g.entries)))) continue;
-    if (known) forgetRunId(g.project, g.clientId);
-    let run = await runForWrite(ctx, g.project, g.run, g.clientId, config);
-    rememberRunId(g.project, g.clientId, run.id);
-    // Metric rows get the server's time, one value per batch: Trackio's LogEntry has no
-    // timestamp (a replayed pending entry's is ignored there too). A client replaying rows kept
-    // while the server was unreachable may send more than one /v1 batch holds: each slice is
-    // stored whole, and a retry of the request skips what was stored (log_id).
-    for (let i = 0; i < g.entries.length; i += MAX_LOG_ENTRIES) {
-      const slice = g.entries.slice(i, i + MAX_LOG_ENTRIES);
-      const r = await appendLogs(ctx.s, run, toV1(slice));
-      run = { ...run, lastStep: r.last_step };
-    }
+    config: g.entries.find((e) => e.config && Object.keys(e.config).length)?.config ?? null,
+    logs: g.entries.map((e) => ({ step: e.step ?? null, metrics: e.metrics, log_id: e.log_id ?? undefined })),
+  }));
+  // The client's steady state, one run this isolate wrote to, steps given and no config: one D1
+  // round trip. Only for a single run, so a write that finds its run gone has written nothing.
+  const only = groups.length === 1 ? groups[0] : null;
+  const known = only && !only.config && only.logs.length <= MAX_LOG_ENTRIES ? knownRunId(only.project, only.clientId) : null;
+  if (only && known) {
+    if (await appendLogsToRunId(ctx.s, only.project, known, { logs: only.logs })) return null;
+    forgetRunId(only.project, only.clientId);
   }
+  const writes: RunWrite[] = [];
+  for (const g of groups) {
+    const mapped = await mapRunId(ctx, g.project, g.clientId);
+    writes.push({ ...plannedRun(ctx, g.project, g.run, g.config, mapped), entries: g.logs, stepField: (i) => `logs.${g.at[i]}.step` });
+  }
+  await appendLogsToRuns(ctx.s, writes);
+  groups.forEach((g, i) => rememberRunId(g.project, g.clientId, writes[i].run.id));
   return null;
 }
 
