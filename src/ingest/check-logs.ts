@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppendLogs } from "../contract/logs";
-import { dotSegmentFault, LIMITS, nameFault } from "../contract/limits";
+import { dotSegmentFault, LIMITS as STORED, nameFault } from "../contract/limits";
 import { isNonFinite } from "../contract/metric-values";
 import { parseTimestamp } from "../contract/time";
 
@@ -8,20 +8,22 @@ import { parseTimestamp } from "../contract/time";
  * The log body's hot path without building zod objects per entry: zod's AppendLogs costs ~5 ms
  * per 1,000 entries, this check a fraction of that. It answers "valid" only for the shape the
  * SDKs send (numbers and the wire's non-finite strings as values); anything else, valid or not,
- * is left to zod, which also words every error. Its limits are read from the zod schema itself
- * (via its JSON Schema), and the contract's refinements (names, an entry's size, real instants)
- * are applied through the very functions the contract calls, so a changed limit or rule changes
- * them here too; a changed *structure* (a new field, a refinement in a new place, a new kind of
- * check) turns the fast path off rather than letting it accept what zod would refuse
+ * is left to zod, which also words every error. Its length limits are read from the zod schema
+ * itself (via its JSON Schema), and the contract's refinements (names, sizes, real timestamps:
+ * src/contract/limits.ts) are applied through the same functions, so a changed limit changes
+ * them here too; a changed *structure* (a new field, a new refinement, a new kind of check)
+ * turns the fast path off rather than letting it accept what zod would refuse
  * (test/worker/check-logs.test.ts fails then, and says so). Its verdicts are tested equal to
  * zod's on fuzzed input.
  */
 
-type Limits = NameLimits & {
+type Limits = {
   minEntries: number;
   maxEntries: number;
   stepMin: number;
   stepMax: number;
+  nameMin: number;
+  nameMax: number;
   idMin: number;
   idMax: number;
   timestamp: RegExp;
@@ -30,52 +32,36 @@ type Limits = NameLimits & {
 /** The JSON Schema of AppendLogs this check was written for, with its limits and pattern as `#`. */
 const EXPECTED_SHAPE =
   '{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"logs":{"minItems":"#","maxItems":"#","type":"array","items":{"type":"object","properties":{"step":{"anyOf":[{"type":"integer","minimum":"#","maximum":"#"},{"type":"null"}]},"metrics":{"type":"object","propertyNames":{"type":"string","minLength":"#","maxLength":"#"},"additionalProperties":{}},"log_id":{"type":"string","minLength":"#","maxLength":"#"},"timestamp":{"type":"string","pattern":"#"}},"required":["metrics"]}}},"required":["logs"]}';
-/**
- * The contract's refinements this check applies: an entry's metrics as a whole (depth and size,
- * `checkJson`), each metric name (`nameFault`, `dotSegmentFault`) and a timestamp's instant
- * (`parseTimestamp`).
- */
-const REFINED_AT = [".logs[].metrics", ".logs[].metrics{}", ".logs[].timestamp"];
+/** The refinements the JSON Schema cannot show: a metric name's, the metrics' size and depth, a real timestamp. */
+const EXPECTED_REFINEMENTS = 3;
 const LIMIT_KEYS = new Set(["minItems", "maxItems", "minimum", "maximum", "minLength", "maxLength", "pattern"]);
 
 type ZodDef = { type: string; checks?: { _zod: { def: { check: string } } }[]; [k: string]: unknown };
 
-/**
- * Where under `s` the refinements sit that its JSON Schema cannot show, as sorted paths
- * (`.logs[].metrics{}`: the keys of a record; `.logs[].timestamp`: a field).
- */
-export function customCheckPaths(s: unknown, path = "", ancestors = new Set<unknown>(), out: string[] = []): string[] {
-  if (!s || typeof s !== "object" || ancestors.has(s)) return out;
+/** How many refinements (custom checks, which the JSON Schema cannot show) the schemas under `s` carry. */
+export function customChecks(s: unknown, seen = new Set<unknown>()): number {
+  if (!s || typeof s !== "object" || seen.has(s)) return 0;
+  seen.add(s);
   const def = (s as { _zod?: { def?: ZodDef } })._zod?.def;
-  if (!def) return out;
-  if (def.checks?.some((c) => c._zod.def.check === "custom")) out.push(path);
-  // z.json() is a lazy union of itself: its refinements, if any, are the same the JSON Schema shows.
-  if (def.type !== "lazy") {
-    const inner = new Set(ancestors).add(s);
-    const walk = (child: unknown, at: string) => customCheckPaths(child, at, inner, out);
-    for (const [k, v] of Object.entries((def.shape as object | undefined) ?? {})) walk(v, `${path}.${k}`);
-    walk(def.element, `${path}[]`);
-    walk(def.keyType, `${path}{}`);
-    walk(def.valueType, `${path}{:}`);
-    for (const c of [def.innerType, def.in, def.out, ...((def.options as unknown[] | undefined) ?? [])]) walk(c, path);
-  }
-  return out.sort();
+  if (!def) return 0;
+  const own = def.checks?.filter((c) => c._zod.def.check === "custom").length ?? 0;
+  const children = [def.shape && Object.values(def.shape as object), def.element, def.keyType, def.valueType, def.innerType, def.in, def.out, def.options].flat();
+  return own + children.reduce((n: number, c) => n + customChecks(c, seen), 0);
 }
 
 /**
- * A schema's input JSON Schema when its shape (limits and patterns as `#`) is `expected` and its
- * refinements sit exactly at `refinedAt`; null otherwise, and a hand-written check for it must
- * then stay off.
+ * A schema's input JSON Schema when its shape (limits and patterns as `#`) is `expected` and it has
+ * exactly the `refinements` its hand-written check applies; null otherwise, and the check must then stay off.
  */
-export function jsonSchemaIfShaped(schema: z.ZodType, expected: string, refinedAt: readonly string[]): Record<string, any> | null {
+export function jsonSchemaIfShaped(schema: z.ZodType, expected: string, refinements: number): Record<string, any> | null {
   const js = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, any>;
   const shape = JSON.stringify(js, (k, v) => (LIMIT_KEYS.has(k) ? "#" : v));
-  return shape === expected && customCheckPaths(schema).join(" ") === [...refinedAt].sort().join(" ") ? js : null;
+  return shape === expected && customChecks(schema) === refinements ? js : null;
 }
 
 /** The limits of `schema`, or null when its structure is not the one this check was written for. */
 export function limitsOf(schema: z.ZodType): Limits | null {
-  const js = jsonSchemaIfShaped(schema, EXPECTED_SHAPE, REFINED_AT);
+  const js = jsonSchemaIfShaped(schema, EXPECTED_SHAPE, EXPECTED_REFINEMENTS);
   if (!js) return null;
   const logs = js.properties.logs;
   const p = logs.items.properties;
@@ -93,10 +79,10 @@ export function limitsOf(schema: z.ZodType): Limits | null {
   };
 }
 
-const LOG_LIMITS = limitsOf(AppendLogs);
+const LIMITS = limitsOf(AppendLogs);
 
 /** Whether the fast path is on (false: the contract's schema changed shape; every body goes to zod). */
-export const fastPathEnabled = () => LOG_LIMITS !== null;
+export const fastPathEnabled = () => LIMITS !== null;
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -104,43 +90,26 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeo
 export const stepOk = (step: unknown, l: { stepMin: number; stepMax: number }) =>
   step === undefined || step === null || (Number.isSafeInteger(step) && (step as number) >= l.stepMin && (step as number) <= l.stepMax);
 
-export type NameLimits = { nameMin: number; nameMax: number };
+/**
+ * Metrics this many or fewer are within LIMITS.entryBytes whatever their names and values on the
+ * hot shape: a name of nameChars characters escapes to at most 6 bytes each, a double prints in at
+ * most 24 characters, plus quotes, colon and comma. More are left to zod, which measures them.
+ */
+const MAX_FAST_METRICS = Math.floor((STORED.entryBytes - 2) / (6 * STORED.nameChars + 2 + 1 + 24 + 1));
 
 /**
- * Metric names already found good (MetricName's refinement: no control character or lone
- * surrogate, no `.`/`..` segment): the same few names arrive in every batch. Bounded; forgotten
- * whole when full.
+ * Metrics of the hot shape: names within their limits and the contract's name rules, values
+ * finite numbers or the wire's non-finite strings, few enough to be within the entry size.
  */
-const goodNames = new Set<string>();
-const GOOD_NAMES_MAX = 10_000;
-
-function metricNameOk(name: string, l: NameLimits): boolean {
-  if (goodNames.has(name)) return true;
-  if (name.length < l.nameMin || name.length > l.nameMax || name === "__proto__") return false;
-  if (nameFault(name) !== null || dotSegmentFault(name, true) !== null) return false;
-  if (goodNames.size >= GOOD_NAMES_MAX) goodNames.clear();
-  goodNames.add(name);
-  return true;
-}
-
-/**
- * The most names an entry of the hot shape can have and still be within LIMITS.entryBytes as
- * JSON, however long its names and values: a name of `nameMax` characters takes at most 3 bytes
- * each (a good name has no control character to escape; `"` and `\` take 2, a surrogate pair 4
- * for 2) plus quotes, colon and comma, a value at most 24 (`-1.2345678901234567e-308`). An entry
- * with more names is left to zod, which measures it.
- */
-const maxNamesWithinSize = (l: NameLimits) => Math.floor((LIMITS.entryBytes - 2) / (3 * l.nameMax + 2 + 1 + 24 + 1));
-
-/** Metrics of the hot shape: good names within their limits, values finite numbers or the wire's non-finite strings. */
-export function metricsOk(metrics: unknown, l: NameLimits): boolean {
-  if (!isPlainObject(metrics) || Object.getPrototypeOf(metrics) !== Object.prototype) return false;
-  let names = 0;
-  const most = maxNamesWithinSize(l);
+export function metricsOk(metrics: unknown, l: { nameMin: number; nameMax: number }): boolean {
+  if (!isPlainObject(metrics)) return false;
+  let n = 0;
   for (const name in metrics) {
-    if (++names > most || !metricNameOk(name, l)) return false;
+    if (++n > MAX_FAST_METRICS) return false;
+    if (name.length < l.nameMin || name.length > l.nameMax || name === "__proto__") return false;
+    if (nameFault(name) !== null || dotSegmentFault(name, true) !== null) return false;
     const v = metrics[name];
-    if (typeof v === "number" ? !Number.isFinite(v) : !isNonFinite(v)) return false;
+    if (!(typeof v === "number" ? Number.isFinite(v) : isNonFinite(v))) return false;
   }
   return true;
 }
@@ -160,7 +129,7 @@ function entryOk(e: unknown, l: Limits): boolean {
 
 /** True only when `body` is a valid AppendLogs of the SDKs' shape; false means "ask zod". */
 export function fastValidLogs(body: unknown): body is z.output<typeof AppendLogs> {
-  const l = LOG_LIMITS;
+  const l = LIMITS;
   if (!l || !isPlainObject(body)) return false;
   const logs = body.logs;
   if (!Array.isArray(logs) || logs.length < l.minEntries || logs.length > l.maxEntries) return false;

@@ -15,17 +15,14 @@ const L = limitsOf(AppendLogs)!;
 const str = (n: number) => "m".repeat(n);
 // Around every limit, and values of every JSON type.
 const STEPS = [undefined, null, 0, 1, -1, 1.5, -0, L.stepMax, L.stepMax + 2, 1e308, "3", true, [], {}];
-// Names the contract refines away (control characters, lone surrogates, `.`/`..` segments) beside good ones.
-const FAULTY_NAMES = ["a\u0000b", "tab\there", "x\u007f", "\ud800", "lone\udc00", ".", "..", "train/./loss", "train/..", "../x"];
-const GOOD_ODD_NAMES = ["a.b", "train/.hidden", "...", "😀/ok", "é"];
-const NAMES = ["loss", "train/acc", "", str(L.nameMin), str(L.nameMax), str(L.nameMax + 1), "__proto__", "constructor", "💥", "a".repeat(3), ...FAULTY_NAMES, ...GOOD_ODD_NAMES];
+const NAMES = ["loss", "train/acc", "", str(L.nameMin), str(L.nameMax), str(L.nameMax + 1), "__proto__", "constructor", "💥", "a".repeat(3), "a\u0000b", "a\nb", "a/../b", ".", "\ud800x"];
 const VALUES = [0, -1.5, 1e308, -1e-308, "NaN", "Infinity", "-Infinity", "nan", "", "x", true, null, [], [1, 2], { a: 1 }, { a: { b: [null] } }];
 const IDS = [undefined, null, "", "a", str(L.idMax), str(L.idMax + 1), 7, {}];
-const STAMPS = [undefined, null, "2026-11-28T16:57:00.911818+00:00", "2026-11-28T16:57:00Z", "2026-11-28 16:57", "2026-11-28", "yesterday", 1764348000, ""];
+const STAMPS = [undefined, null, "2026-11-28T16:57:00.911818+00:00", "2026-11-28T16:57:00Z", "2026-11-28 16:57", "2026-11-28", "yesterday", 1764348000, "", "2026-13-45T00:00:00Z", "2026-02-31T00:00:00Z", "0000-01-01T00:00:00Z", "2026-01-01T00:00:00+99:99"];
 
 const HOT_VALUES = () => pick([rand() * 10, -rand(), "NaN", "Infinity", "-Infinity", 0, 1e308]);
 const HOT_STEPS = [undefined, null, 0, 1, -1, 1.5, -0, L.stepMax, L.stepMax + 2, 1e308];
-const HOT_NAMES = ["", str(L.nameMin), str(L.nameMax), str(L.nameMax + 1), "loss", ...FAULTY_NAMES, ...GOOD_ODD_NAMES];
+const HOT_NAMES = ["", str(L.nameMin), str(L.nameMax), str(L.nameMax + 1), "loss", "a\u0000b", "val/./loss", ".."];
 const HOT_IDS = [undefined, "", "a", str(L.idMax), str(L.idMax + 1)];
 
 /** An entry of the SDKs' shape: numbers and non-finite strings, every field within its limits. */
@@ -51,7 +48,7 @@ function hotBody(): { logs: unknown[] } {
     if (field === "step") e.step = pick(HOT_STEPS);
     else if (field === "name") e.metrics = { ...(e.metrics as object), [pick(HOT_NAMES)]: HOT_VALUES() };
     else if (field === "log_id") e.log_id = pick(HOT_IDS);
-    else e.timestamp = pick(["2026-11-28T16:57:00Z", "2026-11-28 16:57+01:00", "2026-11-28", "yesterday", "2026-11-28T16:57:00.1234567890Z", "2026-02-31T00:00:00Z", "2026-11-28T24:00:00Z", "2026-11-28T10:00:00+99:99", "0000-01-01T00:00:00Z"]);
+    else e.timestamp = pick(["2026-11-28T16:57:00Z", "2026-11-28 16:57+01:00", "2026-11-28", "yesterday", "2026-11-28T16:57:00.1234567890Z", "2026-02-30T00:00:00Z", "2026-11-28T24:00:00Z"]);
     for (const k of ["step", "log_id"]) if (e[k] === undefined) delete e[k];
   }
   return { logs };
@@ -68,13 +65,15 @@ function mutated(): unknown {
     return b;
   }
   const e = { ...(b.logs[i] as Record<string, unknown>) };
-  const field = pick(["step", "metrics", "log_id", "timestamp", "metric", "name", "extra"]);
+  const field = pick(["step", "metrics", "log_id", "timestamp", "metric", "name", "extra", "huge"]);
   if (field === "step") e.step = pick(STEPS);
   else if (field === "metrics") e.metrics = pick([null, [], "loss", 3, {}, { a: 1 }]);
   else if (field === "log_id") e.log_id = pick(IDS);
   else if (field === "timestamp") e.timestamp = pick(STAMPS);
   else if (field === "metric") e.metrics = { ...(e.metrics as object), [pick(NAMES)]: pick(VALUES) };
   else if (field === "name") e.metrics = { [pick(NAMES)]: 1 };
+  // Past the entry's size limit with names and values of the hot shape: the check must leave it to zod.
+  else if (field === "huge") e.metrics = Object.fromEntries(Array.from({ length: 4000 }, (_, k) => [`${k}`.padEnd(L.nameMax, "x"), 1.5]));
   else e.extra = pick(VALUES);
   if (e.step === undefined) delete e.step;
   if (e.log_id === undefined) delete e.log_id;
@@ -120,14 +119,6 @@ describe("hand-written log-body check", () => {
     }
     expect(valid).toBeGreaterThan(200);
     expect(valid).toBeLessThan(2000);
-  });
-
-  it("leaves an entry with too many names to measure cheaply to zod, which measures it", ({ expect }) => {
-    const entry = (n: number) => ({ step: 0, metrics: Object.fromEntries(Array.from({ length: n }, (_, i) => [`${i}`.padStart(L.nameMax, "m"), 1e-300])) });
-    const within = { logs: [entry(2_000)] };
-    const past = { logs: [entry(4_000)] };
-    expect([fastValidLogs(within), zodOk(within)]).toEqual([false, true]);
-    expect([fastValidLogs(past), zodOk(past)]).toEqual([false, false]);
   });
 
   it("a schema of another shape turns the fast path off", ({ expect }) => {

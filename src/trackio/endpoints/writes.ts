@@ -40,7 +40,7 @@ const batch = <T extends z.ZodType>(entry: T, name: string) =>
 
 /** `bulk_log`'s bound arguments (src/trackio/check-bulk-log.ts reads its limits). */
 export const BulkLogArgs = z.object({ logs: batch(LogEntry, "logs") });
-export const BULK_LOG_CHECK = bulkLogChecker(BulkLogArgs, Project, Config);
+export const BULK_LOG_CHECK = bulkLogChecker(BulkLogArgs, Project);
 
 /** Entries grouped by (project, run, run_id) in order of first appearance, as Trackio's server groups them. */
 function groupByRun<T extends { project: string; run: string; run_id?: string | null }>(entries: T[]) {
