@@ -82,6 +82,8 @@ export async function startMiniflare(opts) {
     defaultPersistRoot: path.join(opts.persistTo, "v3"),
     host: "127.0.0.1",
     port: opts.port,
+    // A placeholder request.cf: fetching the real one needs the network, and offline it prints an error.
+    cf: false,
     log: new Log(opts.quiet ? LogLevel.NONE : LogLevel.WARN),
     handleRuntimeStdio: output.handle,
   });
