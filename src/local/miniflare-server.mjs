@@ -93,6 +93,8 @@ export async function startMiniflare(opts) {
     host: "127.0.0.1",
     port: 0,
     unsafeDirectSockets: [{ host: "127.0.0.1", port: opts.port, entrypoint: "LocalFront" }],
+    // A placeholder request.cf: fetching the real one needs the network, and offline it prints an error.
+    cf: false,
     log: new Log(opts.quiet ? LogLevel.NONE : LogLevel.WARN),
     handleRuntimeStdio: output.handle,
     // bench/profile.mjs takes CPU profiles of the Worker and its objects through it.
