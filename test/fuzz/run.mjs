@@ -14,7 +14,8 @@ if (!/^\d+$/.test(seed)) throw new Error("--seed must be a non-negative integer"
 
 const root = path.join(import.meta.dirname, "..", "..");
 const vitest = path.join(root, "node_modules", "vitest", "vitest.mjs");
-const child = spawn(process.execPath, [vitest, "run", "--config", "test/vitest.config.ts", "--project", "fuzz"], {
+// --silent=false: the suite hides passing tests' output, and the soak's summary is such output.
+const child = spawn(process.execPath, [vitest, "run", "--config", "test/vitest.config.ts", "--project", "fuzz", "--silent=false"], {
   cwd: root,
   env: { ...process.env, TRACKFLARE_FUZZ_SECONDS: String(seconds), TRACKFLARE_FUZZ_SEED: seed, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
   stdio: ["ignore", "pipe", "inherit"],
