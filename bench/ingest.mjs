@@ -5,7 +5,8 @@
 // indexes, one transaction per batch) in the same process run, also in 1,000-entry batches;
 // then a downsampled read of a 1M-point metric against a 10k-point one, and all metrics of 10 runs.
 // Then ingest into a project with BENCH_RULES (default 10; 0 skips) alert rules against one with none.
-// Last line: one JSON object. Sizes: BENCH_SCALE=0.1 for a quick run.
+// Last line: one JSON object. Sizes: BENCH_SCALE=0.1 for a quick run; BENCH_READS=0 (with
+// BENCH_RULES=0) measures the ingest passes alone, without the series seeding and the reads.
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,6 +16,7 @@ import { measureRules } from "./rules-pass.mjs";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const RULES = Number(process.env.BENCH_RULES ?? 10);
+const READS = process.env.BENCH_READS !== "0";
 const RUNS = 8;
 const BATCH = 100;
 const METRICS = 10;
@@ -141,6 +143,10 @@ async function main() {
     const rules = RULES > 0 ? await measureRules(server, batches, RULES) : {};
     if (RULES > 0) log(`  ratio with/without rules: ${rules.rules_ratio}`);
 
+    if (!READS) {
+      console.log(JSON.stringify({ engine: ENGINE, points_per_s: Math.round(stack), raw_points_per_s: Math.round(raw), ratio: round(stack / raw, 3), trackio_bulk_log_points_per_s: Math.round(trackio), trackio_bulk_log_over_trackio_server: round(trackio / TRACKIO_POINTS_PER_S), points_per_s_1000_batches: Math.round(stack1000), ratio_1000_batches: round(stack1000 / raw, 3), ...rules }));
+      return;
+    }
     log(`seeding a ${LONG}-point series and a ${SHORT}-point one…`);
     const t0 = performance.now();
     const longId = await seedSeries(server, project, "long", LONG, ["loss"]);

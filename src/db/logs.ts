@@ -12,13 +12,21 @@ const SELECT_EXISTING = `SELECT log_id FROM metric_logs WHERE run_id = ?1 AND lo
 // sent straight to a run id, without a lookup first, writes nothing when the id is not that
 // project's run, and its leading SELECT says so.
 const OWNED = `EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND project = ?3)`;
-const SELECT_RUN = `SELECT * FROM runs WHERE id = ?1 AND project = ?2`;
 
-// `m` is the metrics object as a JSON string, so SQLite stores the client's text verbatim
-// (full-precision doubles, "NaN" strings, nested values) without re-serialising it. `t` is given
-// only by an entry with its own time; the others take the batch's (?4), bound once.
+// Each transaction starts by reading, before UPDATE_RUN clears `stale`, the run's status as this
+// batch found it and why the project's object must see the batch (src/ingest/hooks.ts); a batch
+// sent to a run that was not looked up reads the whole run row with them, in the same statement.
+const SELECT_HOOKS = `SELECT r.status AS status, p.ingest_hooks AS hooks FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
+const SELECT_RUN_AND_HOOKS = `SELECT r.*, p.ingest_hooks AS hooks FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
+
+// `m` is the metrics object nested in the row's JSON, and `value -> 'm'` is SQLite's text of it:
+// SQLite keeps a JSON number's and string's source text, so what is stored is byte for byte
+// JSON.stringify(metrics) (full-precision doubles, "NaN" strings, escapes, nested values; a test
+// holds SQLite to that), without the escaped copy a JSON string inside JSON would cost to build,
+// bind and unescape. `t` is given only by an entry with its own time; the others take the
+// batch's (?4), bound once.
 const INSERT_LOGS = `INSERT OR IGNORE INTO metric_logs (run_id, log_id, step, ts, metrics)
-  SELECT ?1, value ->> 'i', value ->> 's', coalesce(value ->> 't', ?4), value ->> 'm' FROM json_each(?2) WHERE ${OWNED}
+  SELECT ?1, value ->> 'i', value ->> 's', coalesce(value ->> 't', ?4), value -> 'm' FROM json_each(?2) WHERE ${OWNED}
   RETURNING log_id`;
 
 const UPSERT_NAMES = `INSERT INTO metric_names (run_id, name, numeric)
@@ -27,12 +35,13 @@ const UPSERT_NAMES = `INSERT INTO metric_names (run_id, name, numeric)
 
 // In an UPDATE every column reference reads the old row, so the CASEs compare against the
 // stored bucket. Re-applying the same batch leaves every column unchanged (idempotent). Each
-// row is bound as an array in the columns' order (rollupTuple): a third of the JSON of keyed objects.
+// row is bound as an array (rollupTuple): a third of the JSON of keyed objects. Its four times
+// come last and only when one differs from the batch's (?4): most rows are the batch's own.
 const UPSERT_ROLLUPS = `INSERT INTO metric_rollups (run_id, name, width, bucket, first_step, first, first_us,
     last_step, last, last_us, min_step, min, min_us, max_step, max, max_us)
-  SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-    value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11,
-    value ->> 12, value ->> 13, value ->> 14 FROM json_each(?2) WHERE ${OWNED}
+  SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, coalesce(value ->> 11, ?4),
+    value ->> 5, value ->> 6, coalesce(value ->> 12, ?4), value ->> 7, value ->> 8, coalesce(value ->> 13, ?4),
+    value ->> 9, value ->> 10, coalesce(value ->> 14, ?4) FROM json_each(?2) WHERE ${OWNED}
   ON CONFLICT (run_id, name, width, bucket) DO UPDATE SET
     first_step = CASE WHEN excluded.first_step < first_step THEN excluded.first_step ELSE first_step END,
     first = CASE WHEN excluded.first_step < first_step THEN excluded.first ELSE first END,
@@ -47,15 +56,10 @@ const UPSERT_ROLLUPS = `INSERT INTO metric_rollups (run_id, name, width, bucket,
     max = CASE WHEN excluded.max > max THEN excluded.max ELSE max END,
     max_us = CASE WHEN excluded.max > max THEN excluded.max_us ELSE max_us END`;
 
-// changes() is the row count of the INSERT just before it in the same batch (D1 runs a batch's
-// statements in order on one connection), so duplicates never inflate log_count.
-const COUNT_INSERTED = `UPDATE runs SET log_count = log_count + changes() WHERE id = ?1 AND project = ?2`;
-
-// Read inside the write transaction, just before UPDATE_RUN clears `stale`: the run's status as
-// this batch found it, and why the project's object must see the batch (src/ingest/hooks.ts).
-const SELECT_HOOKS = `SELECT r.status AS status, p.ingest_hooks AS hooks FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
-
+// Sent right after each INSERT_LOGS chunk: changes() there is that INSERT's row count (D1 runs a
+// batch's statements in order on one connection), so duplicates never inflate log_count.
 const UPDATE_RUN = `UPDATE runs SET
+    log_count = log_count + changes(),
     last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
     updated_at = ?3, last_log_at = ?3, last_log_us = ?4,
     status = CASE WHEN status IN ('stale', 'ended') THEN 'running' ELSE status END
@@ -67,8 +71,11 @@ const UPDATE_RUN = `UPDATE runs SET
 const COUNT_NON_FINITE = `UPDATE metric_names SET non_finite = non_finite + (value ->> 'c')
   FROM json_each(?2) WHERE run_id = ?1 AND name = value ->> 'n'`;
 
-/** A rollup row in UPSERT_ROLLUPS' column order. */
-const rollupTuple = (r: RollupRow) => [r.n, r.w, r.bucket, r.fs, r.f, r.fu, r.ls, r.l, r.lu, r.as, r.a, r.au, r.zs, r.z, r.zu];
+/** A rollup row in UPSERT_ROLLUPS' order: its times only when one is not the batch's. */
+const rollupTuple = (r: RollupRow, batchUs: number) =>
+  r.fu === batchUs && r.lu === batchUs && r.au === batchUs && r.zu === batchUs
+    ? [r.n, r.w, r.bucket, r.fs, r.f, r.ls, r.l, r.as, r.a, r.zs, r.z]
+    : [r.n, r.w, r.bucket, r.fs, r.f, r.ls, r.l, r.as, r.a, r.zs, r.z, r.fu, r.lu, r.au, r.zu];
 
 export type NewLogEntry = { log_id: string; step: number | null; metrics: Record<string, unknown>; us?: number };
 
@@ -108,30 +115,26 @@ async function planLogRows(d1: D1Database, run: { id: string; project: string; l
   if (!candidates.length)
     return { statements: [], read: () => ({ stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null, seen: { statusBefore: null, hooks: 0 } }) };
 
-  const rows = candidates.map((e) => (e.us === nowUs ? { i: e.log_id, s: e.step, m: JSON.stringify(e.metrics) } : { i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: JSON.stringify(e.metrics) }));
+  const rows = candidates.map((e) => (e.us === nowUs ? { i: e.log_id, s: e.step, m: e.metrics } : { i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: e.metrics }));
   const batchTs = formatTimestamp(nowUs);
-  const statements: D1PreparedStatement[] = [];
-  if (!lookedUp) statements.push(d1.prepare(SELECT_RUN).bind(run.id, run.project));
+  const statements: D1PreparedStatement[] = [d1.prepare(lookedUp ? SELECT_HOOKS : SELECT_RUN_AND_HOOKS).bind(run.id, run.project)];
   const insertAt: number[] = [];
   for (const chunk of chunkJson(rows)) {
     insertAt.push(statements.length);
     statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk, run.project, batchTs));
-    statements.push(d1.prepare(COUNT_INSERTED).bind(run.id, run.project));
+    statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, batchTs, nowUs, run.project));
   }
   for (const chunk of chunkJson(metricKinds(candidates))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk, run.project));
-  for (const chunk of chunkJson(computeRollups(candidates).map(rollupTuple))) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk, run.project));
-  const hooksAt = statements.length;
-  statements.push(d1.prepare(SELECT_HOOKS).bind(run.id, run.project));
-  statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, batchTs, nowUs, run.project));
+  const tuples = computeRollups(candidates).map((r) => rollupTuple(r, nowUs));
+  for (const chunk of chunkJson(tuples)) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk, run.project, nowUs));
   const read = (results: D1Result<Record<string, unknown>>[], offset: number): AppendedRows => {
-    const hooksRow = results[offset + hooksAt].results[0];
-    const seen: IngestSeen = { statusBefore: (hooksRow?.status as RunRow["status"] | undefined) ?? null, hooks: Number(hooksRow?.hooks ?? 0) };
+    const first = results[offset].results[0];
+    const seen: IngestSeen = { statusBefore: (first?.status as RunRow["status"] | undefined) ?? null, hooks: Number(first?.hooks ?? 0) };
     const inserted = new Set(insertAt.flatMap((i) => results[offset + i].results.map((r) => r.log_id as string)));
     const stored = candidates.filter((e) => inserted.has(e.log_id));
     const duplicates = entries.length - stored.length;
     if (lookedUp) return { stored, duplicates, lastStep: maxStep, seen };
-    const raw = results[offset].results[0];
-    const before = raw ? runRowFromSql(raw) : null;
+    const before = first ? runRowFromSql(first) : null;
     return { stored, duplicates, lastStep: before ? Math.max(before.lastStep ?? -1, maxStep) : null, seen, before };
   };
   return { statements, read };
