@@ -16,8 +16,9 @@ const OWNED = `EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND project = ?3)`;
 // Each transaction starts by reading, before UPDATE_RUN clears `stale`, the run's status as this
 // batch found it and why the project's object must see the batch (src/ingest/hooks.ts); a batch
 // sent to a run that was not looked up reads the whole run row with them, in the same statement.
-const SELECT_HOOKS = `SELECT r.status AS status, p.ingest_hooks AS hooks FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
-const SELECT_RUN_AND_HOOKS = `SELECT r.*, p.ingest_hooks AS hooks FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
+const RUN_AND_PROJECT = `FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
+const SELECT_HOOKS = `SELECT r.status AS status, p.ingest_hooks AS hooks ${RUN_AND_PROJECT}`;
+const SELECT_RUN_AND_HOOKS = `SELECT r.*, p.ingest_hooks AS hooks ${RUN_AND_PROJECT}`;
 
 // `m` is the metrics object nested in the row's JSON, and `value -> 'm'` is SQLite's text of it:
 // SQLite keeps a JSON number's and string's source text, so what is stored is byte for byte
@@ -72,10 +73,11 @@ const COUNT_NON_FINITE = `UPDATE metric_names SET non_finite = non_finite + (val
   FROM json_each(?2) WHERE run_id = ?1 AND name = value ->> 'n'`;
 
 /** A rollup row in UPSERT_ROLLUPS' order: its times only when one is not the batch's. */
-const rollupTuple = (r: RollupRow, batchUs: number) =>
-  r.fu === batchUs && r.lu === batchUs && r.au === batchUs && r.zu === batchUs
-    ? [r.n, r.w, r.bucket, r.fs, r.f, r.ls, r.l, r.as, r.a, r.zs, r.z]
-    : [r.n, r.w, r.bucket, r.fs, r.f, r.ls, r.l, r.as, r.a, r.zs, r.z, r.fu, r.lu, r.au, r.zu];
+function rollupTuple(r: RollupRow, batchUs: number): (string | number)[] {
+  const tuple: (string | number)[] = [r.n, r.w, r.bucket, r.fs, r.f, r.ls, r.l, r.as, r.a, r.zs, r.z];
+  if (r.fu !== batchUs || r.lu !== batchUs || r.au !== batchUs || r.zu !== batchUs) tuple.push(r.fu, r.lu, r.au, r.zu);
+  return tuple;
+}
 
 export type NewLogEntry = { log_id: string; step: number | null; metrics: Record<string, unknown>; us?: number };
 
