@@ -66,10 +66,19 @@ async function waitForHealth(url, child, timeoutMs) {
  * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean, engine?: "miniflare" | "wrangler", assets?: string, envFile?: string, inspectorPort?: number }} opts
  */
 export async function startDevServer(opts) {
-  const port = opts.port ?? (await freePort());
   applyMigrations(opts.persistTo);
   const vars = { ADMIN_TOKEN: opts.adminToken, ...opts.vars };
-  return opts.engine === "wrangler" ? startWranglerDev(opts, port, vars) : startMiniflareServer(opts, port, vars);
+  const start = (port) => (opts.engine === "wrangler" ? startWranglerDev(opts, port, vars) : startMiniflareServer(opts, port, vars));
+  if (opts.port !== undefined) return start(opts.port);
+  // A port found free can be taken before workerd binds it (by another server's own socket on an
+  // ephemeral port, say); without a port asked for, another free one is as good.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test(String(err?.message))) throw err;
+    }
+  }
 }
 
 async function startMiniflareServer(opts, port, vars) {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, inject, it } from "vitest";
 import { Api, Audio, Client, Histogram, Image, Run, Table, Video } from "../../sdk/src/index";
 // @ts-expect-error plain ESM helper shared with `npm start` and the benchmarks
-import { freePort, startDevServer } from "../../src/local/dev-server.mjs";
+import { startDevServer } from "../../src/local/dev-server.mjs";
 
 // The SDK's media values against the real server: files uploaded in the background before their
 // entries, references in the entries, bytes back by sha256, and nothing lost or doubled when the
@@ -86,7 +86,7 @@ describe("SDK media values", () => {
 describe("SDK images through a server restart", () => {
   const persistTo = fs.mkdtempSync(path.join(os.tmpdir(), "trackflare-media-restart-"));
   const adminToken = `tf_admin_media_${Date.now()}`;
-  let server: { url: string; close(): Promise<void> } | null = null;
+  let server: { url: string; port: number; close(): Promise<void> } | null = null;
 
   afterAll(async () => {
     await server?.close();
@@ -95,8 +95,9 @@ describe("SDK images through a server restart", () => {
 
   it("stores every image exactly once, each entry after its file, with nothing lost", { timeout: 300_000 }, async ({ expect }) => {
     const TOTAL = 80;
-    const port: number = await freePort();
-    server = await startDevServer({ port, persistTo, adminToken, quiet: true });
+    // The first start picks its own free port (retrying if one is taken before it binds); the restart reuses it.
+    server = await startDevServer({ persistTo, adminToken, quiet: true });
+    const port = server!.port;
     const url = server!.url;
     const project = "media-restart";
     const warnings: string[] = [];

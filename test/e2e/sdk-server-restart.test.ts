@@ -6,7 +6,7 @@ import type { Alert } from "../../src/contract";
 import { Client, Run } from "../../sdk/src/index";
 import { cliStream } from "../helpers/cli";
 // @ts-expect-error plain ESM helper shared with `npm start` and the benchmarks
-import { freePort, startDevServer } from "../../src/local/dev-server.mjs";
+import { startDevServer } from "../../src/local/dev-server.mjs";
 
 // The server dies in the middle of a run and comes back on the same port with the same state:
 // the SDK must end with every point stored exactly once, and a live alert watch must resume.
@@ -17,7 +17,7 @@ const TOTAL = 20_000;
 describe("server killed and restarted mid-run", () => {
   const persistTo = fs.mkdtempSync(path.join(os.tmpdir(), "trackflare-restart-"));
   const adminToken = `tf_admin_restart_${Date.now()}`;
-  let server: { url: string; close(): Promise<void> } | null = null;
+  let server: { url: string; port: number; close(): Promise<void> } | null = null;
 
   afterAll(async () => {
     await server?.close();
@@ -25,8 +25,9 @@ describe("server killed and restarted mid-run", () => {
   });
 
   it(`stores exactly ${TOTAL} points, and the alert watch resumes without loss or repeats`, { timeout: 300_000 }, async ({ expect }) => {
-    const port: number = await freePort();
-    server = await startDevServer({ port, persistTo, adminToken, quiet: true });
+    // The first start picks its own free port (retrying if one is taken before it binds); the restart reuses it.
+    server = await startDevServer({ persistTo, adminToken, quiet: true });
+    const port = server!.port;
     const url = server!.url;
     const project = "restart";
     const warnings: string[] = [];
