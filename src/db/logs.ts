@@ -26,9 +26,11 @@ const SELECT_RUN_AND_HOOKS = `SELECT r.*, p.ingest_hooks AS hooks ${RUN_AND_PROJ
 // holds SQLite to that), without the escaped copy a JSON string inside JSON would cost to build,
 // bind and unescape. `t` is given only by an entry with its own time; the others take the
 // batch's (?4), bound once.
+// Which entries a batch stores is read before its INSERT, in the same transaction (SELECT_EXISTING:
+// the ids already stored, almost always none), not returned by it: RETURNING answered with every
+// stored id, a row each through D1's response, to say what the empty answer says.
 const INSERT_LOGS = `INSERT OR IGNORE INTO metric_logs (run_id, log_id, step, ts, metrics)
-  SELECT ?1, value ->> 'i', value ->> 's', coalesce(value ->> 't', ?4), value -> 'm' FROM json_each(?2) WHERE ${OWNED}
-  RETURNING log_id`;
+  SELECT ?1, value ->> 'i', value ->> 's', coalesce(value ->> 't', ?4), value -> 'm' FROM json_each(?2) WHERE ${OWNED}`;
 
 const UPSERT_NAMES = `INSERT INTO metric_names (run_id, name, numeric)
   SELECT ?1, value ->> 'n', value ->> 'k' FROM json_each(?2) WHERE ${OWNED}
@@ -66,8 +68,8 @@ const UPDATE_RUN = `UPDATE runs SET
     status = CASE WHEN status IN ('stale', 'ended') THEN 'running' ELSE status END
   WHERE id = ?1 AND project = ?5`;
 
-// Non-finite values are counted for the entries a batch actually stored, which only its RETURNING
-// tells; so the count is a second statement, sent only by the rare batch that holds one. Counting
+// Non-finite values are counted for the entries a batch actually stored, which only its read of
+// stored ids tells; so the count is a second statement, sent only by the rare batch that holds one. Counting
 // inside the batch would count a retried entry twice.
 const COUNT_NON_FINITE = `UPDATE metric_names SET non_finite = non_finite + (value ->> 'c')
   FROM json_each(?2) WHERE run_id = ?1 AND name = value ->> 'n'`;
@@ -120,9 +122,12 @@ async function planLogRows(d1: D1Database, run: { id: string; project: string; l
   const rows = candidates.map((e) => (e.us === nowUs ? { i: e.log_id, s: e.step, m: e.metrics } : { i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: e.metrics }));
   const batchTs = formatTimestamp(nowUs);
   const statements: D1PreparedStatement[] = [d1.prepare(lookedUp ? SELECT_HOOKS : SELECT_RUN_AND_HOOKS).bind(run.id, run.project)];
-  const insertAt: number[] = [];
+  const existingAt: number[] = [];
+  for (const chunk of chunkJson(candidates.map((e) => e.log_id))) {
+    existingAt.push(statements.length);
+    statements.push(d1.prepare(SELECT_EXISTING).bind(run.id, chunk));
+  }
   for (const chunk of chunkJson(rows)) {
-    insertAt.push(statements.length);
     statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk, run.project, batchTs));
     statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, batchTs, nowUs, run.project));
   }
@@ -132,8 +137,9 @@ async function planLogRows(d1: D1Database, run: { id: string; project: string; l
   const read = (results: D1Result<Record<string, unknown>>[], offset: number): AppendedRows => {
     const first = results[offset].results[0];
     const seen: IngestSeen = { statusBefore: (first?.status as RunRow["status"] | undefined) ?? null, hooks: Number(first?.hooks ?? 0) };
-    const inserted = new Set(insertAt.flatMap((i) => results[offset + i].results.map((r) => r.log_id as string)));
-    const stored = candidates.filter((e) => inserted.has(e.log_id));
+    // No run row: the id is not this project's run (or it was deleted), and OWNED wrote nothing.
+    const existing = new Set(existingAt.flatMap((i) => results[offset + i].results.map((r) => r.log_id as string)));
+    const stored = first ? candidates.filter((e) => !existing.has(e.log_id)) : [];
     const duplicates = entries.length - stored.length;
     if (lookedUp) return { stored, duplicates, lastStep: maxStep, seen };
     const before = first ? runRowFromSql(first) : null;
@@ -153,8 +159,8 @@ async function countNonFinite(d1: D1Database, writes: { runId: string; stored: S
 
 /**
  * Appends a batch to a run in one D1 transaction (all or nothing): log rows, metric names,
- * rollups and the run's counters. Entries whose log_id is stored are skipped (INSERT OR IGNORE
- * … RETURNING tells which rows were new). Entries without a step get the run's max step + 1 in
+ * rollups and the run's counters. Entries whose log_id is stored are skipped (INSERT OR IGNORE;
+ * the ids the transaction found stored tell which rows are new). Entries without a step get the run's max step + 1 in
  * order; only then are stored ids looked up first, so a retried entry is not given a new step.
  * With explicit steps a retried entry folds into the rollup as a no-op (same step, same value).
  *

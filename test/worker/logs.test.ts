@@ -39,6 +39,22 @@ describe("appending log entries", () => {
     expect(await values(p, run.id, "loss")).toHaveLength(21);
   });
 
+  it("stores and counts only the new entries of a partly retried batch", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "r" });
+    const entry = (i: number) => ({ step: i, log_id: `id-${i}`, metrics: { loss: i % 3 === 0 ? "NaN" : i } });
+    const first = await logEntries(p, run.id, [0, 1, 2, 3].map(entry));
+    expect(first.json).toMatchObject({ accepted: 4, duplicates: 0, last_step: 3 });
+    // Entries 0-3 again (0 and 3 are NaN) with 4-9 new (6 and 9 are NaN), in one batch.
+    const partly = await logEntries(p, run.id, [2, 4, 0, 5, 6, 1, 7, 3, 8, 9].map(entry));
+    expect(partly.json).toMatchObject({ accepted: 6, duplicates: 4, last_step: 9 });
+    const summary = await api("GET", `/v1/projects/${p}/runs/${run.id}`);
+    expect(summary.json).toMatchObject({ log_count: 10, last_step: 9 });
+    expect((await values(p, run.id, "loss")).map((v) => v.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const diagnosis = await api("GET", `/v1/projects/${p}/runs/${run.id}/diagnosis`);
+    expect(diagnosis.json.metrics.find((m: { name: string }) => m.name === "loss")).toMatchObject({ non_finite: 4 });
+  });
+
   it("round-trips NaN, ±Infinity, full-precision doubles and nested values exactly", async ({ expect }) => {
     const p = uniqueProject();
     const run = await createRun(p, { name: "r" });
