@@ -98,6 +98,22 @@ export const stepOk = (step: unknown, l: { stepMin: number; stepMax: number }) =
 const MAX_FAST_METRICS = Math.floor((STORED.entryBytes - 2) / (6 * STORED.nameChars + 2 + 1 + 24 + 1));
 
 /**
+ * Metric names already found free of the contract's name faults (control characters, lone
+ * surrogates, `.`/`..` segments), per isolate: the same few names arrive in every batch, and
+ * their regex tests were a thousand calls per 100-entry batch. Bounded; forgotten whole when full.
+ */
+const faultless = new Set<string>();
+const FAULTLESS_MAX = 10_000;
+
+function faultlessMetricName(name: string): boolean {
+  if (faultless.has(name)) return true;
+  if (nameFault(name) !== null || dotSegmentFault(name, true) !== null) return false;
+  if (faultless.size >= FAULTLESS_MAX) faultless.clear();
+  faultless.add(name);
+  return true;
+}
+
+/**
  * Metrics of the hot shape: names within their limits and the contract's name rules, values
  * finite numbers or the wire's non-finite strings, few enough to be within the entry size.
  */
@@ -106,8 +122,7 @@ export function metricsOk(metrics: unknown, l: { nameMin: number; nameMax: numbe
   let n = 0;
   for (const name in metrics) {
     if (++n > MAX_FAST_METRICS) return false;
-    if (name.length < l.nameMin || name.length > l.nameMax || name === "__proto__") return false;
-    if (nameFault(name) !== null || dotSegmentFault(name, true) !== null) return false;
+    if (name.length < l.nameMin || name.length > l.nameMax || name === "__proto__" || !faultlessMetricName(name)) return false;
     const v = metrics[name];
     if (!(typeof v === "number" ? Number.isFinite(v) : isNonFinite(v))) return false;
   }

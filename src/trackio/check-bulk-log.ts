@@ -47,7 +47,9 @@ export function bulkLogChecker(schema: z.ZodType, projectSchema: z.ZodType) {
     if (!l) return false;
     const logs = bound.logs;
     if (!Array.isArray(logs) || logs.length > l.maxEntries) return false;
+    // A call's entries mostly share one project and one run: each distinct one is checked once.
     const projects = new Map<unknown, boolean>();
+    const runs = new Map<unknown, boolean>();
     for (const e of logs) {
       if (!isPlainObject(e)) return false;
       let projectOk = projects.get(e.project);
@@ -56,7 +58,12 @@ export function bulkLogChecker(schema: z.ZodType, projectSchema: z.ZodType) {
         projects.set(e.project, (projectOk = !!r?.success && r.data === e.project));
       }
       if (!projectOk) return false;
-      if (typeof e.run !== "string" || !stringOk(e.run, l.runMin, l.runMax) || nameFault(e.run) !== null || dotSegmentFault(e.run, false) !== null) return false;
+      let runOk = runs.get(e.run);
+      if (runOk === undefined) {
+        const run = e.run;
+        runs.set(run, (runOk = typeof run === "string" && stringOk(run, l.runMin, l.runMax) && nameFault(run) === null && dotSegmentFault(run, false) === null));
+      }
+      if (!runOk) return false;
       if (!stringOk(e.run_id, l.clientIdMin, l.clientIdMax, true) || !stringOk(e.log_id, l.idMin, l.idMax, true)) return false;
       if (!stepOk(e.step, l) || !metricsOk(e.metrics, l)) return false;
       if (e.config !== undefined && e.config !== null) return false;
