@@ -6,6 +6,10 @@ import { runRowFromSql, type RunRow } from "./runs";
 // The ingest path binds whole batches as JSON to json_each (one statement per ~1 MB chunk)
 // instead of multi-row VALUES, which D1's 100-parameter limit would cut to 20 rows.
 
+// The batch's ids already stored. Read in the write transaction before INSERT_LOGS, it tells which
+// entries the batch stores (almost always all, and the answer is empty): RETURNING on the insert
+// answered with every stored id, a row each through D1's response. Also read ahead of a batch
+// with missing steps, so that a retried entry is not given a new step.
 const SELECT_EXISTING = `SELECT log_id FROM metric_logs WHERE run_id = ?1 AND log_id IN (SELECT value FROM json_each(?2))`;
 
 // Every write is guarded by the run's existence in its project (?1 run id, ?3 project): a batch
@@ -26,9 +30,6 @@ const SELECT_RUN_AND_HOOKS = `SELECT r.*, p.ingest_hooks AS hooks ${RUN_AND_PROJ
 // holds SQLite to that), without the escaped copy a JSON string inside JSON would cost to build,
 // bind and unescape. `t` is given only by an entry with its own time; the others take the
 // batch's (?4), bound once.
-// Which entries a batch stores is read before its INSERT, in the same transaction (SELECT_EXISTING:
-// the ids already stored, almost always none), not returned by it: RETURNING answered with every
-// stored id, a row each through D1's response, to say what the empty answer says.
 const INSERT_LOGS = `INSERT OR IGNORE INTO metric_logs (run_id, log_id, step, ts, metrics)
   SELECT ?1, value ->> 'i', value ->> 's', coalesce(value ->> 't', ?4), value -> 'm' FROM json_each(?2) WHERE ${OWNED}`;
 
@@ -160,8 +161,9 @@ async function countNonFinite(d1: D1Database, writes: { runId: string; stored: S
 /**
  * Appends a batch to a run in one D1 transaction (all or nothing): log rows, metric names,
  * rollups and the run's counters. Entries whose log_id is stored are skipped (INSERT OR IGNORE;
- * the ids the transaction found stored tell which rows are new). Entries without a step get the run's max step + 1 in
- * order; only then are stored ids looked up first, so a retried entry is not given a new step.
+ * the transaction reads which ids were stored before it). Entries without a step get the run's
+ * max step + 1 in order; only then are stored ids also looked up ahead of the transaction, so a
+ * retried entry is not given a new step.
  * With explicit steps a retried entry folds into the rollup as a no-op (same step, same value).
  *
  * `run.lastStep` undefined means the run was not looked up: every entry must carry its step, the

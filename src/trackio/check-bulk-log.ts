@@ -37,6 +37,16 @@ function limitsOf(schema: z.ZodType): Limits | null {
   };
 }
 
+/** `check`, answering each distinct value from its first verdict. */
+function once(check: (v: unknown) => boolean): (v: unknown) => boolean {
+  const verdicts = new Map<unknown, boolean>();
+  return (v) => {
+    let ok = verdicts.get(v);
+    if (ok === undefined) verdicts.set(v, (ok = check(v)));
+    return ok;
+  };
+}
+
 /**
  * A checker for `schema` (BulkLogArgs) whose `project` field is `projectSchema`: a project is taken
  * as is only when that schema maps it to itself (checked once per distinct name in a call).
@@ -48,22 +58,13 @@ export function bulkLogChecker(schema: z.ZodType, projectSchema: z.ZodType) {
     const logs = bound.logs;
     if (!Array.isArray(logs) || logs.length > l.maxEntries) return false;
     // A call's entries mostly share one project and one run: each distinct one is checked once.
-    const projects = new Map<unknown, boolean>();
-    const runs = new Map<unknown, boolean>();
+    const projectOk = once((p) => {
+      const r = typeof p === "string" ? projectSchema.safeParse(p) : null;
+      return !!r?.success && r.data === p;
+    });
+    const runOk = once((run) => typeof run === "string" && stringOk(run, l.runMin, l.runMax) && nameFault(run) === null && dotSegmentFault(run, false) === null);
     for (const e of logs) {
-      if (!isPlainObject(e)) return false;
-      let projectOk = projects.get(e.project);
-      if (projectOk === undefined) {
-        const r = typeof e.project === "string" ? projectSchema.safeParse(e.project) : null;
-        projects.set(e.project, (projectOk = !!r?.success && r.data === e.project));
-      }
-      if (!projectOk) return false;
-      let runOk = runs.get(e.run);
-      if (runOk === undefined) {
-        const run = e.run;
-        runs.set(run, (runOk = typeof run === "string" && stringOk(run, l.runMin, l.runMax) && nameFault(run) === null && dotSegmentFault(run, false) === null));
-      }
-      if (!runOk) return false;
+      if (!isPlainObject(e) || !projectOk(e.project) || !runOk(e.run)) return false;
       if (!stringOk(e.run_id, l.clientIdMin, l.clientIdMax, true) || !stringOk(e.log_id, l.idMin, l.idMax, true)) return false;
       if (!stepOk(e.step, l) || !metricsOk(e.metrics, l)) return false;
       if (e.config !== undefined && e.config !== null) return false;
