@@ -8,23 +8,13 @@
 // Usage: node bench/ab.mjs <other tree> [rounds]   Last line: one JSON object.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { call, log, round, startServer } from "./lib.mjs";
+import { INGEST_METRICS, bulkLog, call, ingestBatch, log, round, startServer, trackioEntries } from "./lib.mjs";
 
 const OTHER = process.argv[2];
 if (!OTHER) throw new Error("usage: node bench/ab.mjs <other tree> [rounds]");
 const ROUNDS = Number(process.argv[3] ?? 40);
 const RUNS = 8;
-const METRICS = 10;
-const metricNames = Array.from({ length: METRICS }, (_, j) => `train/m${j}`);
-
-function makeBatch(runIdx, first, size) {
-  return Array.from({ length: size }, (_, k) => {
-    const step = first + k;
-    const metrics = {};
-    for (let j = 0; j < METRICS; j++) metrics[metricNames[j]] = Math.sin(step / 100 + j) * Math.random() + runIdx;
-    return { step, log_id: `${runIdx}-${step}-${Math.random().toString(36).slice(2)}`, metrics };
-  });
-}
+const METRICS = INGEST_METRICS.length;
 
 /** How each pass sends run `r`'s batch to a server: REST to a run made first, or Trackio's bulk_log creating its run. */
 const PASSES = {
@@ -33,15 +23,7 @@ const PASSES = {
     size: 100,
     async setup(s, project) {
       const ids = Array.from({ length: RUNS }, () => crypto.randomUUID().replaceAll("-", ""));
-      return async (r, logs) => {
-        const res = await fetch(`${s.url}/api/bulk_log`, {
-          method: "POST",
-          headers: { "x-trackio-write-token": s.key, "content-type": "application/json" },
-          body: JSON.stringify({ args: [], kwargs: { logs: logs.map((e) => ({ project, run: `trackio-${r}`, run_id: ids[r], metrics: e.metrics, step: e.step, config: null, log_id: e.log_id })) } }),
-        });
-        if (!res.ok) throw new Error(`bulk_log → ${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
-      };
+      return (r, logs) => bulkLog(s.url, s.key, trackioEntries(logs, project, `trackio-${r}`, ids[r]));
     },
   },
   rest_1000: { size: 1000, async setup(s, project) { return restSender(s, project); } },
@@ -73,7 +55,7 @@ async function main() {
       };
       const rounds = pass.size === 1000 ? Math.ceil(ROUNDS / 4) : ROUNDS;
       for (let i = 0; i < rounds; i++) {
-        const batches = Array.from({ length: RUNS }, (_, r) => makeBatch(r, i * pass.size, pass.size));
+        const batches = Array.from({ length: RUNS }, (_, r) => ingestBatch(r, i * pass.size, pass.size));
         // Within a round, which side's request goes out first alternates by run and by round.
         await Promise.all(batches.flatMap((logs, r) => ((r + i) % 2 ? [timed("here", r, logs), timed("other", r, logs)] : [timed("other", r, logs), timed("here", r, logs)])));
       }

@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ENGINE, call, log, round, startServer, timeMedian, writeKey } from "./lib.mjs";
+import { ENGINE, INGEST_METRICS, bulkLog, call, ingestBatch, log, round, startServer, timeMedian, trackioEntries, writeKey } from "./lib.mjs";
 import { measureRules } from "./rules-pass.mjs";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -19,7 +19,7 @@ const RULES = Number(process.env.BENCH_RULES ?? 10);
 const READS = process.env.BENCH_READS !== "0";
 const RUNS = 8;
 const BATCH = 100;
-const METRICS = 10;
+const METRICS = INGEST_METRICS.length;
 const BATCHES_PER_RUN = Math.max(5, Math.round(60 * SCALE));
 const LONG = Math.round(1_000_000 * SCALE);
 const SHORT = 10_000;
@@ -28,15 +28,7 @@ const TRACKIO_POINTS_PER_S = 138_761;
 const WIDE_RUNS = 10;
 const WIDE_STEPS = Math.round(100_000 * SCALE);
 
-const metricNames = Array.from({ length: METRICS }, (_, j) => `train/m${j}`);
-function makeBatch(runIdx, batchIdx) {
-  return Array.from({ length: BATCH }, (_, k) => {
-    const step = batchIdx * BATCH + k;
-    const metrics = {};
-    for (let j = 0; j < METRICS; j++) metrics[metricNames[j]] = Math.sin(step / 100 + j) * Math.random() + runIdx;
-    return { step, log_id: `${runIdx}-${step}-${Math.random().toString(36).slice(2)}`, metrics };
-  });
-}
+const makeBatch = (runIdx, batchIdx) => ingestBatch(runIdx, batchIdx * BATCH, BATCH);
 
 // The same rows for both contenders.
 const batches = Array.from({ length: RUNS }, (_, r) => Array.from({ length: BATCHES_PER_RUN }, (_, b) => makeBatch(r, b)));
@@ -92,14 +84,7 @@ async function throughTrackio(server, key, project) {
     batches.map(async (runBatches, r) => {
       const runId = crypto.randomUUID().replaceAll("-", "");
       for (let b = 0; b < BATCHES_PER_RUN; b++) {
-        const logs = runBatches[b].map((e, k) => ({ project, run: `trackio-${r}`, run_id: runId, metrics: e.metrics, step: e.step, config: b === 0 && k === 0 ? { lr: 0.01, run: r } : null, log_id: e.log_id }));
-        const res = await fetch(`${server.url}/api/bulk_log`, {
-          method: "POST",
-          headers: { "x-trackio-write-token": key, "content-type": "application/json" },
-          body: JSON.stringify({ args: [], kwargs: { logs } }),
-        });
-        if (!res.ok) throw new Error(`bulk_log → ${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
+        await bulkLog(server.url, key, trackioEntries(runBatches[b], project, `trackio-${r}`, runId, b === 0 ? { lr: 0.01, run: r } : null));
       }
     }),
   );
@@ -160,7 +145,7 @@ async function main() {
 
     log(`seeding ${WIDE_RUNS} runs × ${WIDE_STEPS} steps × 10 metrics…`);
     const wideIds = [];
-    for (let r = 0; r < WIDE_RUNS; r++) wideIds.push(await seedSeries(server, project, `wide-${r}`, WIDE_STEPS, metricNames));
+    for (let r = 0; r < WIDE_RUNS; r++) wideIds.push(await seedSeries(server, project, `wide-${r}`, WIDE_STEPS, INGEST_METRICS));
     const readWide = await timeMedian(() => call(server.url, server.key, "GET", `/v1/projects/${project}/series?runs=${wideIds.join(",")}&max_points=2000`), 3);
     log(`all 10 metrics of ${WIDE_RUNS} runs (${WIDE_STEPS} steps each) downsampled: ${round(readWide)} ms`);
 

@@ -77,3 +77,31 @@ export function d1Bytes(persistTo) {
   if (fs.existsSync(dir)) walk(dir);
   return total;
 }
+
+/** Metric names of the ingest benchmarks' entries: 10 a run, `train/m0…m9`. */
+export const INGEST_METRICS = Array.from({ length: 10 }, (_, j) => `train/m${j}`);
+
+/** `size` entries of run `runIdx` from step `first`, as bench:ingest sends them (each with its log_id). */
+export function ingestBatch(runIdx, first, size) {
+  return Array.from({ length: size }, (_, k) => {
+    const step = first + k;
+    const metrics = {};
+    for (let j = 0; j < INGEST_METRICS.length; j++) metrics[INGEST_METRICS[j]] = Math.sin(step / 100 + j) * Math.random() + runIdx;
+    return { step, log_id: `${runIdx}-${step}-${Math.random().toString(36).slice(2)}`, metrics };
+  });
+}
+
+/** The same entries as the `trackio` client sends them to `/api/bulk_log`, its config (if any) on the first. */
+export const trackioEntries = (logs, project, run, runId, config = null) =>
+  logs.map((e, k) => ({ project, run, run_id: runId, metrics: e.metrics, step: e.step, config: k === 0 ? config : null, log_id: e.log_id }));
+
+/** One `/api/bulk_log` call with a write key; throws on any non-2xx answer. */
+export async function bulkLog(base, key, logs) {
+  const res = await fetch(`${base}/api/bulk_log`, {
+    method: "POST",
+    headers: { "x-trackio-write-token": key, "content-type": "application/json" },
+    body: JSON.stringify({ args: [], kwargs: { logs } }),
+  });
+  if (!res.ok) throw new Error(`bulk_log → ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
