@@ -101,14 +101,17 @@ function summarise(profile) {
   return { total, top: [...self].sort((a, b) => b[1] - a[1]).slice(0, 30) };
 }
 
+// The Worker's workerd and local D1's own (src/local/d1-host.mjs) each have an inspector.
 const inspectorPort = await freePort();
-const server = await startServer({}, { inspectorPort });
+const d1InspectorPort = await freePort();
+const server = await startServer({}, { inspectorPort, d1InspectorPort });
 try {
   const key = await writeKey(server);
   const w = WORKLOADS[KIND];
   const step = await w.setup(server, key);
   for (let i = 0; i < 5; i++) await step(0);
-  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json();
+  const lists = await Promise.all([inspectorPort, d1InspectorPort].map((p) => fetch(`http://127.0.0.1:${p}/json/list`).then((r) => r.json(), () => [])));
+  const targets = lists.flat();
   const sessions = await Promise.all(targets.map(async (t) => ({ t, s: await session(t.webSocketDebuggerUrl) })));
   for (const { s } of sessions) await s.send("Profiler.enable"), await s.send("Profiler.setSamplingInterval", { interval: 100 }), await s.send("Profiler.start");
   const until = Date.now() + SECONDS * 1000;

@@ -62,8 +62,9 @@ async function waitForHealth(url, child, timeoutMs) {
  * Starts the Worker on 127.0.0.1 and resolves once /health answers. `engine`: `miniflare` (the
  * default) or `wrangler` (`wrangler dev`, with live reload and the inspector). `assets` serves
  * another build of the dashboard than dist/dashboard; `envFile` is read instead of `.dev.vars`
- * (the tests pass an empty one, so a developer's `.dev.vars` never reaches them).
- * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean, engine?: "miniflare" | "wrangler", assets?: string, envFile?: string, inspectorPort?: number }} opts
+ * (the tests pass an empty one, so a developer's `.dev.vars` never reaches them). `inlineD1` (or
+ * TRACKFLARE_LOCAL_D1=inline) keeps local D1 in the Worker's workerd instead of its own.
+ * @param {{ port?: number, persistTo: string, adminToken: string, vars?: Record<string,string>, quiet?: boolean, engine?: "miniflare" | "wrangler", assets?: string, envFile?: string, inspectorPort?: number, d1InspectorPort?: number, inlineD1?: boolean }} opts
  */
 export async function startDevServer(opts) {
   applyMigrations(opts.persistTo);
@@ -93,6 +94,10 @@ async function startMiniflareServer(opts, port, vars) {
     assets: opts.assets,
     envFile: opts.envFile,
     inspectorPort: opts.inspectorPort,
+    d1InspectorPort: opts.d1InspectorPort,
+    // Local D1 in the Worker's own workerd, as before it had one of its own: to measure that
+    // lever (bench/) or on a one-core machine, where a second process only adds its hop.
+    inlineD1: opts.inlineD1 ?? process.env.TRACKFLARE_LOCAL_D1 === "inline",
   });
   const url = `http://127.0.0.1:${port}`;
   try {

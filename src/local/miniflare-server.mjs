@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseEnv } from "node:util";
+import { startD1Host } from "./d1-host.mjs";
 import { frontEntrySource } from "./front-entry.mjs";
 
 /**
@@ -56,8 +57,8 @@ function runtimeOutput(quiet) {
  * Starts the Worker on `127.0.0.1:port` under Miniflare and resolves once it listens.
  * `bindings` are added to wrangler.toml's vars and `.dev.vars` (or, given `envFile`, that file
  * instead of `.dev.vars`, as `wrangler dev --env-file` reads it); `assets` replaces the assets
- * directory.
- * @param {{ root: string, wrangler: string, offlineEnv: Record<string,string>, port: number, persistTo: string, bindings: Record<string,string>, quiet?: boolean, assets?: string, envFile?: string, inspectorPort?: number }} opts
+ * directory. Local D1 runs in a workerd of its own (src/local/d1-host.mjs) unless `inlineD1`.
+ * @param {{ root: string, wrangler: string, offlineEnv: Record<string,string>, port: number, persistTo: string, bindings: Record<string,string>, quiet?: boolean, assets?: string, envFile?: string, inspectorPort?: number, d1InspectorPort?: number, inlineD1?: boolean }} opts
  */
 export async function startMiniflare(opts) {
   // Loaded here, not at the top: they take seconds to import, and `npm start` checks its port first.
@@ -72,8 +73,14 @@ export async function startMiniflare(opts) {
   const globs = config.assets?.run_worker_first;
   if (!Array.isArray(globs) || !assets?.binding) throw new Error("wrangler.toml: [assets] needs a binding and run_worker_first as a list of paths");
   fs.writeFileSync(path.join(outdir, "local-front.js"), frontEntrySource("index.js", globs));
+  // The layout `wrangler d1 migrations apply --local --persist-to` and `wrangler dev --persist-to` use.
+  const persistRoot = path.join(opts.persistTo, "v3");
+  const d1 = opts.inlineD1
+    ? null
+    : await startD1Host({ Miniflare, Log, LogLevel, d1Databases: workerOptions.d1Databases, persistRoot, quiet: opts.quiet, handleRuntimeStdio: output.handle, inspectorPort: opts.d1InspectorPort });
   const mf = new Miniflare({
     ...workerOptions,
+    ...(d1 ? { d1Databases: d1.d1Databases } : {}),
     assets,
     name: "trackflare",
     modules: true,
@@ -82,8 +89,7 @@ export async function startMiniflare(opts) {
     // Without it workerd refuses the bundle's module paths ("can't use '..' to break out").
     modulesRoot: outdir,
     bindings: { ...fileVars, ...opts.bindings },
-    // The layout `wrangler d1 migrations apply --local --persist-to` and `wrangler dev --persist-to` use.
-    defaultPersistRoot: path.join(opts.persistTo, "v3"),
+    defaultPersistRoot: persistRoot,
     // The port is a direct socket into the Worker's module (local-front.js: API paths to the Worker,
     // the rest to the dashboard's assets, as Cloudflare's assets router decides). Miniflare's own
     // entry Worker, which would otherwise sit in front on every request, costs ~0.4 ms a request
@@ -103,6 +109,7 @@ export async function startMiniflare(opts) {
   try {
     await mf.ready;
   } catch (err) {
+    await d1?.close();
     fs.rmSync(outdir, { recursive: true, force: true });
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n${output.text()}`);
   }
@@ -110,6 +117,7 @@ export async function startMiniflare(opts) {
     output: output.text,
     async close() {
       await mf.dispose();
+      await d1?.close();
       fs.rmSync(outdir, { recursive: true, force: true });
     },
   };
