@@ -33,9 +33,11 @@ const SELECT_RUN_AND_HOOKS = `SELECT r.*, p.ingest_hooks AS hooks ${RUN_AND_PROJ
 const INSERT_LOGS = `INSERT OR IGNORE INTO metric_logs (run_id, log_id, step, ts, metrics)
   SELECT ?1, value ->> 'i', value ->> 's', coalesce(value ->> 't', ?4), value -> 'm' FROM json_each(?2) WHERE ${OWNED}`;
 
+// A name already stored is rewritten only when it turns numeric: almost every batch names the
+// same metrics as the last, and an update that changes nothing still writes the row (and is billed).
 const UPSERT_NAMES = `INSERT INTO metric_names (run_id, name, numeric)
   SELECT ?1, value ->> 'n', value ->> 'k' FROM json_each(?2) WHERE ${OWNED}
-  ON CONFLICT (run_id, name) DO UPDATE SET numeric = max(numeric, excluded.numeric)`;
+  ON CONFLICT (run_id, name) DO UPDATE SET numeric = excluded.numeric WHERE excluded.numeric > numeric`;
 
 // In an UPDATE every column reference reads the old row, so the CASEs compare against the
 // stored bucket. Re-applying the same batch leaves every column unchanged (idempotent). Each

@@ -55,6 +55,18 @@ describe("appending log entries", () => {
     expect(diagnosis.json.metrics.find((m: { name: string }) => m.name === "loss")).toMatchObject({ non_finite: 4 });
   });
 
+  it("marks a metric numeric once any value of it is, and keeps it so", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "r" });
+    const numeric = async () =>
+      (await env.DB.prepare("SELECT name, numeric FROM metric_names WHERE run_id = ? ORDER BY name").bind(run.id).all()).results.map((r) => [r.name, r.numeric]);
+    await logEntries(p, run.id, [{ step: 0, metrics: { phase: "warmup", lr: "auto", loss: 1 } }]);
+    expect(await numeric()).toEqual([["loss", 1], ["lr", 0], ["phase", 0]]);
+    await logEntries(p, run.id, [{ step: 1, metrics: { phase: "train", lr: 0.1, loss: 0.9 } }]);
+    await logEntries(p, run.id, [{ step: 2, metrics: { phase: "train", lr: "auto", loss: "NaN" } }]);
+    expect(await numeric()).toEqual([["loss", 1], ["lr", 1], ["phase", 0]]);
+  });
+
   it("round-trips NaN, ±Infinity, full-precision doubles and nested values exactly", async ({ expect }) => {
     const p = uniqueProject();
     const run = await createRun(p, { name: "r" });
