@@ -5,17 +5,21 @@
 // indexes, one transaction per batch) in the same process run, also in 1,000-entry batches;
 // then a downsampled read of a 1M-point metric against a 10k-point one, and all metrics of 10 runs.
 // Then ingest into a project with BENCH_RULES (default 10; 0 skips) alert rules against one with none.
+// Each ingest pass runs BENCH_ROUNDS times (default 3), each right after its own raw SQLite pass:
+// this machine's speed drifts by a fifth within a minute, so a ratio is taken between passes made
+// moments apart, and the median of those ratios is reported, with the range.
 // Last line: one JSON object. Sizes: BENCH_SCALE=0.1 for a quick run; BENCH_READS=0 (with
 // BENCH_RULES=0) measures the ingest passes alone, without the series seeding and the reads.
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ENGINE, INGEST_METRICS, bulkLog, call, ingestBatch, log, round, startServer, timeMedian, trackioEntries, writeKey } from "./lib.mjs";
+import { ENGINE, INGEST_METRICS, bulkLog, call, ingestBatch, log, median, round, startServer, timeMedian, trackioEntries, writeKey } from "./lib.mjs";
 import { measureRules } from "./rules-pass.mjs";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const RULES = Number(process.env.BENCH_RULES ?? 10);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const READS = process.env.BENCH_READS !== "0";
 const RUNS = 8;
 const BATCH = 100;
@@ -34,7 +38,10 @@ const makeBatch = (runIdx, batchIdx) => ingestBatch(runIdx, batchIdx * BATCH, BA
 const batches = Array.from({ length: RUNS }, (_, r) => Array.from({ length: BATCHES_PER_RUN }, (_, b) => makeBatch(r, b)));
 const totalPoints = RUNS * BATCHES_PER_RUN * BATCH * METRICS;
 
-function rawSqlite() {
+/** The raw rate, best of three repetitions: one repetition is ~50 ms, short enough for a hiccup to halve it. */
+const rawSqlite = () => Math.max(rawSqliteOnce(), rawSqliteOnce(), rawSqliteOnce());
+
+function rawSqliteOnce() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trackflare-raw-"));
   const db = new Database(path.join(dir, "raw.sqlite"));
   db.pragma("journal_mode = WAL");
@@ -109,27 +116,50 @@ async function seedSeries(server, project, name, steps, metrics) {
   return run.id;
 }
 
+/** `ROUNDS` rounds of a raw SQLite pass then `pass(round)`: each rate, and the ratio of each pair. */
+async function paired(label, pass) {
+  const rounds = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const raw = rawSqlite();
+    const rate = await pass(i);
+    rounds.push({ raw, rate, ratio: rate / raw });
+  }
+  const pick = (k) => rounds.map((r) => r[k]);
+  const out = { rate: median(pick("rate")), raw: median(pick("raw")), ratio: median(pick("ratio")), ratios: pick("ratio").map((x) => round(x, 3)) };
+  log(`${label}: ${Math.round(out.rate)} points/s (median of ${ROUNDS}; raw SQLite ${Math.round(out.raw)}), ratio ${round(out.ratio, 3)} (${out.ratios.join(", ")})`);
+  return out;
+}
+
 async function main() {
   log(`raw SQLite: ${RUNS} runs × ${BATCHES_PER_RUN} batches × ${BATCH} entries × ${METRICS} metrics = ${totalPoints} points`);
-  const raw = rawSqlite();
-  log(`raw SQLite: ${Math.round(raw)} points/s`);
   const server = await startServer();
   try {
     const key = await writeKey(server);
     const project = `bench-${Date.now()}`;
-    const stack = await throughStack(server, key, project);
-    log(`HTTP → Worker → D1 (${ENGINE}): ${Math.round(stack)} points/s (ratio ${round(stack / raw, 3)})`);
-    const trackio = await throughTrackio(server, key, `${project}-trackio`);
-    log(`  Trackio /api/bulk_log: ${Math.round(trackio)} points/s (×${round(trackio / TRACKIO_POINTS_PER_S)} Trackio's server, ratio ${round(trackio / raw, 3)} of raw SQLite)`);
+    const rest = await paired(`HTTP → Worker → D1 (${ENGINE})`, (i) => throughStack(server, key, `${project}-${i}`));
+    const trackio = await paired("  Trackio /api/bulk_log", (i) => throughTrackio(server, key, `${project}-trackio-${i}`));
+    log(`  (×${round(trackio.rate / TRACKIO_POINTS_PER_S)} Trackio's server)`);
     // The same rows in 1,000-entry requests: what the stack does once per-request costs are amortised.
-    const stack1000 = await throughStack(server, key, `${project}-1000`, 10);
-    log(`  in 1,000-entry batches: ${Math.round(stack1000)} points/s (ratio ${round(stack1000 / raw, 3)})`);
+    const rest1000 = await paired("  in 1,000-entry batches", (i) => throughStack(server, key, `${project}-1000-${i}`, 10));
+    const ingest = {
+      engine: ENGINE,
+      points_per_s: Math.round(rest.rate),
+      raw_points_per_s: Math.round(rest.raw),
+      ratio: round(rest.ratio, 3),
+      ratios: rest.ratios,
+      trackio_bulk_log_points_per_s: Math.round(trackio.rate),
+      trackio_bulk_log_over_trackio_server: round(trackio.rate / TRACKIO_POINTS_PER_S),
+      trackio_bulk_log_ratio: round(trackio.ratio, 3),
+      points_per_s_1000_batches: Math.round(rest1000.rate),
+      ratio_1000_batches: round(rest1000.ratio, 3),
+      ratios_1000_batches: rest1000.ratios,
+    };
     if (RULES > 0) log(`ingest with ${RULES} alert rules against none…`);
     const rules = RULES > 0 ? await measureRules(server, batches, RULES) : {};
     if (RULES > 0) log(`  ratio with/without rules: ${rules.rules_ratio}`);
 
     if (!READS) {
-      console.log(JSON.stringify({ engine: ENGINE, points_per_s: Math.round(stack), raw_points_per_s: Math.round(raw), ratio: round(stack / raw, 3), trackio_bulk_log_points_per_s: Math.round(trackio), trackio_bulk_log_over_trackio_server: round(trackio / TRACKIO_POINTS_PER_S), points_per_s_1000_batches: Math.round(stack1000), ratio_1000_batches: round(stack1000 / raw, 3), ...rules }));
+      console.log(JSON.stringify({ ...ingest, ...rules }));
       return;
     }
     log(`seeding a ${LONG}-point series and a ${SHORT}-point one…`);
@@ -149,23 +179,7 @@ async function main() {
     const readWide = await timeMedian(() => call(server.url, server.key, "GET", `/v1/projects/${project}/series?runs=${wideIds.join(",")}&max_points=2000`), 3);
     log(`all 10 metrics of ${WIDE_RUNS} runs (${WIDE_STEPS} steps each) downsampled: ${round(readWide)} ms`);
 
-    console.log(
-      JSON.stringify({
-        engine: ENGINE,
-        points_per_s: Math.round(stack),
-        raw_points_per_s: Math.round(raw),
-        ratio: round(stack / raw, 3),
-        trackio_bulk_log_points_per_s: Math.round(trackio),
-        trackio_bulk_log_over_trackio_server: round(trackio / TRACKIO_POINTS_PER_S),
-        trackio_bulk_log_ratio: round(trackio / raw, 3),
-        points_per_s_1000_batches: Math.round(stack1000),
-        ratio_1000_batches: round(stack1000 / raw, 3),
-        read_1m_ms: round(readLong),
-        read_10k_ms: round(readShort),
-        read_10_runs_all_metrics_ms: round(readWide),
-        ...rules,
-      }),
-    );
+    console.log(JSON.stringify({ ...ingest, read_1m_ms: round(readLong), read_10k_ms: round(readShort), read_10_runs_all_metrics_ms: round(readWide), ...rules }));
   } finally {
     await server.close();
   }
