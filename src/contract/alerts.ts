@@ -31,6 +31,11 @@ export const CreateAlert = z.object({
   timestamp: IsoTimestamp.optional(),
   /** Idempotency key: a retried alert with the same alert_id is stored once. */
   alert_id: z.string().min(1).max(128).optional(),
+  /**
+   * Trackio's `alert(webhook_url=…)`: this alert's own webhook, instead of its run's
+   * `webhook_url` (the run's `webhook_min_level` still applies). Not stored with the alert.
+   */
+  webhook_url: z.url("webhook_url must be a URL").max(2048, "webhook_url must be at most 2048 characters").nullish(),
 });
 export type CreateAlert = z.input<typeof CreateAlert>;
 

@@ -21,7 +21,7 @@ const runWebhooks = (db: Db, project: string, ids: string[]) =>
   db
     .select({ id: runs.id, webhookUrl: runs.webhookUrl, webhookMinLevel: runs.webhookMinLevel })
     .from(runs)
-    .where(and(eq(runs.project, project), inArray(runs.id, ids), sql`${runs.webhookUrl} is not null`));
+    .where(and(eq(runs.project, project), inArray(runs.id, ids), sql`(${runs.webhookUrl} is not null or ${runs.webhookMinLevel} is not null)`));
 
 /**
  * Where a project's new alerts may go: its enabled subscriptions and the run-level webhooks of the

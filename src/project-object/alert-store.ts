@@ -128,6 +128,7 @@ export class AlertStore {
       }
       const all: Alert[] = [];
       const created: StoredAlert[] = [];
+      const ownWebhooks = new Map<string, string>();
       let seq = this.lastSeq;
       for (const input of inputs) {
         const existing = this.sql.exec<AlertRow>("SELECT * FROM alerts WHERE alert_id = ?", input.alert_id).toArray()[0];
@@ -163,12 +164,13 @@ export class AlertStore {
         const alert = this.toAlert(row);
         all.push(alert);
         created.push({ alert, us });
+        if (input.webhook_url) ownWebhooks.set(alert.alert_id, input.webhook_url);
       }
       if (seq !== this.lastSeq) {
         this.setMeta("last_seq", String(seq));
         this.version++;
       }
-      if (webhooks) for (const c of created) webhooks.record(c.alert);
+      if (webhooks) for (const c of created) webhooks.record({ ...c.alert, webhook_url: ownWebhooks.get(c.alert.alert_id) ?? null });
       this.lastSeq = seq;
       return { all, created };
     });

@@ -20,24 +20,20 @@ import { logFailure } from "../log";
 export class ProjectD1 {
   constructor(private readonly d1: D1Database) {}
 
-  /** The project's enabled subscriptions and the run-level webhook of each run given (indexed queries, one round trip). */
+  /** The project's enabled subscriptions and the run-level webhook and min level of each run given (indexed queries, one round trip). */
   async webhookPlan(project: string, runIds: Iterable<string | null | undefined>): Promise<WebhookPlan> {
     const ids = [...new Set([...runIds].filter((id): id is string => !!id))];
     const { subs, runs } = await webhookTargetRows(getDb(this.d1), project, ids);
     const plan: WebhookPlan = {
       subscriptions: subs.map((s) => ({ webhook_id: s.id, url: s.url, kind: s.kind, min_level: s.minLevel, run: s.runFilter })),
       runs: {},
+      runMinLevels: {},
     };
     for (const r of runs) {
-      if (!r.webhookUrl) continue;
       const level = r.webhookMinLevel?.toLowerCase();
-      plan.runs[r.id] = {
-        webhook_id: null,
-        url: r.webhookUrl,
-        kind: detectKind(r.webhookUrl),
-        min_level: level === "info" || level === "warn" || level === "error" ? level : null,
-        run: null,
-      };
+      const minLevel = level === "info" || level === "warn" || level === "error" ? level : null;
+      plan.runMinLevels[r.id] = minLevel;
+      if (r.webhookUrl) plan.runs[r.id] = { webhook_id: null, url: r.webhookUrl, kind: detectKind(r.webhookUrl), min_level: minLevel, run: null };
     }
     return plan;
   }

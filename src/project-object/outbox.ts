@@ -55,15 +55,16 @@ export class WebhookOutbox {
 
   /**
    * Reads the current alarm (unless nothing can match), so that `send` can lower it without an await.
-   * `log`: lists the deliveries as pending in D1's delivery log when they are sent.
+   * `log`: lists the deliveries as pending in D1's delivery log when they are sent. `ownWebhooks`:
+   * some alert to record carries its own webhook, which can match whatever the plan holds.
    */
-  static async open(storage: DurableObjectStorage, plan: WebhookPlan, log?: ProjectD1): Promise<WebhookOutbox> {
-    const none = plan.subscriptions.length === 0 && Object.keys(plan.runs).length === 0;
+  static async open(storage: DurableObjectStorage, plan: WebhookPlan, log?: ProjectD1, ownWebhooks = false): Promise<WebhookOutbox> {
+    const none = !ownWebhooks && plan.subscriptions.length === 0 && Object.keys(plan.runs).length === 0;
     return new WebhookOutbox(storage, plan, none ? null : await storage.getAlarm(), log);
   }
 
-  /** Synchronous, for use inside the alert's transaction. */
-  record(alert: OutboxAlert, nowMs = Date.now()): void {
+  /** Synchronous, for use inside the alert's transaction. `alert.webhook_url`: its own webhook, if it has one. */
+  record(alert: OutboxAlert & { webhook_url?: string | null }, nowMs = Date.now()): void {
     const targets = targetsFor(this.plan, alert);
     const createdAt = nowTimestamp();
     for (const t of targets) {

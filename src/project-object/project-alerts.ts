@@ -74,7 +74,7 @@ export class ProjectAlerts extends DurableObject<Env> {
    */
   private async storeAlerts(project: string, inputs: AlertInput[], reusePlan: boolean): Promise<Alert[]> {
     const plan = await this.plans.forAlerts(project, inputs, reusePlan);
-    const webhooks = await WebhookOutbox.open(this.ctx.storage, plan, this.d1);
+    const webhooks = await WebhookOutbox.open(this.ctx.storage, plan, this.d1, inputs.some((i) => !!i.webhook_url));
     const { all, created } = this.store.insert(project, inputs, Date.now() * 1000, webhooks);
     this.waiters.notify(created);
     this.subscribers.publish(created);

@@ -16,6 +16,8 @@ export type AlertInput = {
   /** Client ISO-8601 instant in any offset; null means the object's own time. */
   timestamp: string | null;
   rule_id?: string | null;
+  /** The alert's own webhook, replacing its run's `webhook_url` for this alert (CreateAlert's `webhook_url`). */
+  webhook_url?: string | null;
 };
 
 /** The run a log batch belongs to, as D1 had it before the batch. */

@@ -1,6 +1,7 @@
 import { LEVEL_RANK, type AlertLevel, type WebhookKind } from "../contract";
 import type { ProjectD1 } from "./d1";
 import { logFailure } from "../log";
+import { detectKind } from "../webhooks/targets";
 
 /** Where one alert may go. Secrets are not here: the consumer reads them from D1 when it signs. */
 export type WebhookTarget = {
@@ -15,15 +16,16 @@ export type WebhookTarget = {
 };
 
 /**
- * The project's targets at the moment alerts are stored: its enabled subscriptions, and the run-level
- * webhook of each run involved.
+ * The project's targets at the moment alerts are stored: its enabled subscriptions, the run-level
+ * webhook of each run involved, and each run's `webhook_min_level` (which an alert's own webhook
+ * obeys too, as in Trackio, even for a run without a webhook of its own).
  */
-export type WebhookPlan = { subscriptions: WebhookTarget[]; runs: Record<string, WebhookTarget> };
+export type WebhookPlan = { subscriptions: WebhookTarget[]; runs: Record<string, WebhookTarget>; runMinLevels: Record<string, AlertLevel | null> };
 
-const EMPTY_PLAN: WebhookPlan = { subscriptions: [], runs: {} };
+const EMPTY_PLAN: WebhookPlan = { subscriptions: [], runs: {}, runMinLevels: {} };
 
-/** What matching needs to know about an alert. */
-export type AlertRef = { level: AlertLevel; run: string | null; run_id: string | null };
+/** What matching needs to know about an alert; `webhook_url`, its own webhook, replaces its run's. */
+export type AlertRef = { level: AlertLevel; run: string | null; run_id: string | null; webhook_url?: string | null };
 
 /**
  * How long a run's webhook targets, once read for its rule alerts, are reused: a rule firing on
@@ -82,7 +84,12 @@ export function targetsFor(plan: WebhookPlan, alert: AlertRef): WebhookTarget[] 
     urls.add(s.url);
     out.push(s);
   }
-  const own = alert.run_id ? plan.runs[alert.run_id] : undefined;
+  const own = alert.webhook_url ? ownTarget(alert.webhook_url, alert.run_id ? plan.runMinLevels[alert.run_id] : null) : alert.run_id ? plan.runs[alert.run_id] : undefined;
   if (own && passes(alert.level, own.min_level) && !urls.has(own.url)) out.push(own);
   return out;
+}
+
+/** An alert's own webhook (Trackio's `alert(webhook_url=…)`), unsigned like a run's. */
+function ownTarget(url: string, minLevel: AlertLevel | null | undefined): WebhookTarget {
+  return { webhook_id: null, url, kind: detectKind(url), min_level: minLevel ?? null, run: null };
 }

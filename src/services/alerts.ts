@@ -6,6 +6,7 @@ import { badRequest } from "../errors";
 import type { Svc } from "./context";
 import { ensureProjectOnce, projectExists } from "./known-projects";
 import { findRunByRef, isRunId, requireProject, runNotFound } from "./run-refs";
+import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
 
 // REST/Trackio/MCP alert calls as ProjectAlerts RPC. Runs are resolved against D1 here, before
 // the call, so the object stores alerts under runs the project knows.
@@ -39,6 +40,8 @@ export async function createAlerts(
       throw badRequest(`Invalid body: ${prefix(i)}timestamp: not a valid ISO-8601 instant`, [
         { path: `${prefix(i)}timestamp`, message: "not a valid ISO-8601 instant" },
       ]);
+    const hook = a.webhook_url ? checkWebhookUrl(a.webhook_url, { allowLoopback: loopbackAllowed(s.env) }) : { ok: true as const };
+    if (!hook.ok) throw badRequest(`Invalid body: ${prefix(i)}webhook_url: ${hook.reason}`, [{ path: `${prefix(i)}webhook_url`, message: hook.reason }]);
   });
   const runs = new Map<string, { run_id: string | null; run: string | null }>();
   const resolve = async (a: z.output<typeof CreateAlert>) => {
@@ -64,6 +67,7 @@ export async function createAlerts(
       level: a.level,
       step: a.step ?? null,
       timestamp: a.timestamp ?? null,
+      ...(a.webhook_url ? { webhook_url: a.webhook_url } : {}),
     });
   }
   // Only now, with every run resolved: a refused alert (an unknown run) creates no project.

@@ -78,6 +78,7 @@ export const logAlert = defineTool({
     step: a.step.describe("The step it concerns"),
     timestamp: a.timestamp.describe("When it happened (ISO-8601); default now"),
     alert_id: a.alert_id.describe("Idempotency key: retrying with the same alert_id stores the alert once"),
+    webhook_url: a.webhook_url.describe("This alert's own webhook (Slack, Discord or HTTPS), instead of its run's webhook_url"),
   }),
   output: Alert,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
