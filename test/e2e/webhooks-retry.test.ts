@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
+import { Run } from "../../sdk/src/index";
 import { verifyStandardWebhook } from "../helpers/standard-webhooks";
 import { startReceiver } from "../helpers/webhook-receiver";
 import { until } from "../helpers/until";
@@ -82,5 +83,20 @@ describe("webhooks end to end", () => {
     expect(delivered.deliveries).toHaveLength(2);
     const pending = await rest("GET", `/v1/projects/${project}/webhooks/deliveries?status=pending`);
     expect(pending.deliveries).toEqual([]);
+  });
+
+  it("delivers an SDK alert's own webhook_url instead of its run's, at the run's min level", async ({ expect }) => {
+    const project = `e2e-own-hook-${Date.now().toString(36)}`;
+    const run = await Run.start({ project, name: "own", url: base(), token: inject("adminToken"), quiet: true, exitHook: false, webhook_url: `${receiver.url}/sdk-run`, webhook_min_level: "warn" });
+    run.log({ loss: 1 });
+    run.alert("to the run", null, "error");
+    run.alert("to its own", "lr 0.5", "warn", 3, `${receiver.url}/sdk-own`);
+    run.alert("below min", null, "info", null, `${receiver.url}/sdk-own`);
+    await run.finish();
+    const ok = (path: string) => receiver.received.filter((r) => r.path === path && r.status === 200).map((r) => JSON.parse(r.body));
+    await until(() => ok("/sdk-run").length + ok("/sdk-own").length, (n) => n >= 2, { timeoutMs: 45_000, intervalMs: 250 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ok("/sdk-run").map((b) => b.title)).toEqual(["to the run"]);
+    expect(ok("/sdk-own")).toEqual([{ level: "warn", title: "to its own", text: "lr 0.5", project, run: "own", step: 3, timestamp: expect.stringMatching(/\+00:00$/) }]);
   });
 });

@@ -118,17 +118,18 @@ const runPath = (suffix: string) => under((t) => runSeg(t).map((r) => `/runs/${r
 
 function restRoutes(t: Target): Route[] {
   const p = plausible(t);
+  const webhookUrlArb = mostly(fc.constant("https://example.com/h"), fc.constantFrom("https://[2002:a9fe:a9fe::]/", "http://10.0.0.1/", "x"));
   const runBody = looseObject({
     name: p.name,
     id: fc.oneof(fc.constantFrom(...t.runIds), hex32),
     group: mostly(fc.constantFrom("g", "h"), nastyString),
     config: mostly(goodConfig, fc.dictionary(nastyString, withOverLimit(nastyJson), { maxKeys: 3 })),
     resume: fc.constantFrom("never", "allow", "allow", "must", "x"),
-    webhook_url: mostly(fc.constant("https://example.com/h"), fc.constantFrom("https://[2002:a9fe:a9fe::]/", "http://10.0.0.1/", "x")),
+    webhook_url: webhookUrlArb,
     webhook_min_level: levelArb,
   });
   const entry = looseObject({ step: stepArb, metrics: metricsArb, log_id: fc.string({ maxLength: 6 }), timestamp: timestampArb });
-  const alert = looseObject({ title: p.title, text: p.text, level: levelArb, run: p.run, run_id: p.run_id, step: stepArb, timestamp: timestampArb, alert_id: fc.string({ maxLength: 6 }) });
+  const alert = looseObject({ title: p.title, text: p.text, level: levelArb, run: p.run, run_id: p.run_id, step: stepArb, timestamp: timestampArb, alert_id: fc.string({ maxLength: 6 }), webhook_url: webhookUrlArb });
   return [
     { method: "GET", path: fixed("/v1/projects") },
     { method: "GET", path: under(fixed("")) },

@@ -1,6 +1,7 @@
 """init / log / log_system / alert / finish with Trackio's names and semantics, read back from the server."""
 
 import math
+import time
 import re
 import warnings
 
@@ -167,3 +168,45 @@ def test_log_system_is_stored_with_the_clients_time(server, project):
     rows = trackio_call(server, "get_system_logs", project=project, run="sys")
     assert [r["gpu/0/utilization"] for r in rows] == [87.5, 90]
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00", r["timestamp"]) for r in rows)
+
+
+def test_alert_webhook_url_reaches_its_own_receiver_at_the_runs_min_level(server, project):
+    """Trackio's ``alert(webhook_url=...)``: the server delivers that alert to that URL instead of the
+    run's, at the run's ``webhook_min_level``; a URL it refuses drops only that alert, with a warning."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            received.append((self.path, json.loads(body)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        run = trackflare.init(project=project, name="own-hooks", webhook_url=f"{base}/run", webhook_min_level="warn")
+        run.log({"loss": 1.0})
+        run.alert("to the run", level="error")
+        run.alert("to its own", level="warn", webhook_url=f"{base}/own")
+        run.alert("below the min level", level="info", webhook_url=f"{base}/own")
+        with pytest.warns(trackflare.TrackflareWarning, match="webhook_url"):
+            run.alert("refused url", level="error", webhook_url="https://169.254.169.254/latest")
+            run.finish()
+        deadline = time.time() + 20
+        while len(received) < 2 and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        assert sorted((path, body["title"], body["level"]) for path, body in received) == [("/own", "to its own", "warn"), ("/run", "to the run", "error")]
+        titles = [a["title"] for a in trackflare.Api().alerts(project, run="own-hooks")]
+        assert sorted(titles) == ["below the min level", "to its own", "to the run"]
+    finally:
+        httpd.shutdown()

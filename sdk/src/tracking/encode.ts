@@ -8,7 +8,7 @@ import type { Batch } from "./sender";
 
 /** step, metrics (our own copy), epoch ms, sequence number (→ log_id). */
 export type LogItem = { s: number; m: Record<string, unknown>; t: number; n: number };
-export type AlertItem = { title: string; text: string | null; level: AlertLevel; step: number; timestamp: string; alert_id: string };
+export type AlertItem = { title: string; text: string | null; level: AlertLevel; step: number; timestamp: string; alert_id: string; webhook_url?: string };
 
 /** Trackio renames these metric keys to `__<key>` (they collide with row fields in its storage and reads). */
 const RESERVED = new Set(["project", "run", "timestamp", "step", "time", "metrics"]);

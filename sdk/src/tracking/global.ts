@@ -25,10 +25,10 @@ export function log(metrics: Record<string, unknown>, step?: number | null): voi
   current.log(metrics, step);
 }
 
-/** Raises an alert on the current run (level `warn` by default; `AlertLevel` members or plain strings). */
-export function alert(title: string, text?: string | null, level: AlertLevel | string = "warn"): void {
+/** Raises an alert on the current run (level `warn` by default; `AlertLevel` members or plain strings), to `webhookUrl` too if given. */
+export function alert(title: string, text?: string | null, level: AlertLevel | string = "warn", webhookUrl?: string | null): void {
   if (!current) throw new TrackflareError("Call trackflare.init() before trackflare.alert().");
-  current.alert(title, text, level);
+  current.alert(title, text, level, undefined, webhookUrl);
 }
 
 /** Flushes and finishes the current run. Never throws. */

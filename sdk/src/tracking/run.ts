@@ -117,8 +117,11 @@ export class Run {
     if (!this.kicked && this.logs.queue.size >= this.flushAt) this.kick();
   }
 
-  /** Raises an alert (default level warn) at `step` (default: the last logged step). */
-  alert(title: string, text?: string | null, level: AlertLevel | string = "warn", step?: number | null): void {
+  /**
+   * Raises an alert (default level warn) at `step` (default: the last logged step). `webhookUrl`:
+   * this alert's own webhook instead of the run's (the run's `webhookMinLevel` still applies).
+   */
+  alert(title: string, text?: string | null, level: AlertLevel | string = "warn", step?: number | null, webhookUrl?: string | null): void {
     if (this.closed) return this.warnOnce("alert-closed", "alert() after finish() is ignored");
     const lvl = toAlertLevel(level);
     if (!lvl) return this.warn(`alert() level must be info, warn or error, got '${String(level)}'; the alert was ignored`);
@@ -127,7 +130,7 @@ export class Run {
     if (!Number.isSafeInteger(s) || s < 0) return this.warn(`alert() step must be a non-negative integer, got ${String(step)}; the alert was ignored`);
     const t = text ?? null;
     if (!this.opts.quiet) console.log(`[TRACKFLARE ${lvl.toUpperCase()}] ${title}${t ? `: ${t}` : ""} (step ${s})`);
-    this.alerts.queue.push({ title, text: t, level: lvl, step: s, timestamp: formatTimestamp(nowMicros()), alert_id: hexId() });
+    this.alerts.queue.push({ title, text: t, level: lvl, step: s, timestamp: formatTimestamp(nowMicros()), alert_id: hexId(), ...(webhookUrl ? { webhook_url: webhookUrl } : {}) });
     this.kick();
   }
 

@@ -124,8 +124,10 @@ class Run:
 
     def alert(self, title: str, text: Optional[str] = None, level: LevelLike = AlertLevel.WARN, step: Optional[int] = None, webhook_url: Optional[str] = None) -> None:
         """Raises an alert at ``step`` (default: the last logged step, or 0) and prints Trackio's terminal line.
-        ``level`` is an ``AlertLevel`` or a string (``"error"``). Webhooks are sent by the server: the run's
-        ``webhook_url`` from ``init`` and the project's subscriptions."""
+        ``level`` is an ``AlertLevel`` or a string (``"error"``). Webhooks are sent by the server, with retries:
+        ``webhook_url`` here (this alert's own, instead of the run's), else the run's ``webhook_url`` from
+        ``init``, at the run's ``webhook_min_level``; and the project's subscriptions. A URL the server refuses
+        (not http(s), a private address) drops this alert with a warning, as Trackio's client only warns."""
         if self._closed:
             return self._warn_once("alert-closed", "alert() after finish() is ignored")
         lvl = to_level(level)
@@ -136,8 +138,6 @@ class Run:
         s = max(self._next_step - 1, 0) if step is None else step
         if not isinstance(s, int) or s < 0:
             return self._warn(f"alert() step must be a non-negative integer, got {step!r}; the alert was ignored")
-        if webhook_url is not None:
-            self._warn_once("alert-webhook", "alert(webhook_url=...) is not sent by this client: give webhook_url to init() or subscribe the project's webhooks")
         if not self._quiet:
             self._print_alert(lvl, title, text, s)
         self._alerts.push(
@@ -148,6 +148,7 @@ class Run:
                 "step": s,
                 "timestamp": _encode.format_timestamp(_encode.now_monotonic_wall()),
                 "alert_id": _encode.uuid_hex(),
+                **({"webhook_url": webhook_url} if webhook_url else {}),
             }
         )
         self._sender.kick()
