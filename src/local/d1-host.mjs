@@ -5,6 +5,7 @@
 // Miniflare's remote-binding client (the `remoteProxyConnectionString` wrangler uses for
 // `remote = true` bindings), pointed at this host instead of Cloudflare. The binding the Worker
 // sees is the same `D1Database`; only its inner fetcher's requests cross a local socket.
+
 // The host's one Worker: the remote-binding client sends the binding's own request with its URL
 // and headers moved into MF-* headers; this puts them back and hands the request to the binding's
 // inner fetcher, which is local D1's database object.

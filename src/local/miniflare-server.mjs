@@ -77,7 +77,10 @@ export async function startMiniflare(opts) {
   const persistRoot = path.join(opts.persistTo, "v3");
   const d1 = opts.inlineD1
     ? null
-    : await startD1Host({ Miniflare, Log, LogLevel, d1Databases: workerOptions.d1Databases, persistRoot, quiet: opts.quiet, handleRuntimeStdio: output.handle, inspectorPort: opts.d1InspectorPort });
+    : await startD1Host({ Miniflare, Log, LogLevel, d1Databases: workerOptions.d1Databases, persistRoot, quiet: opts.quiet, handleRuntimeStdio: output.handle, inspectorPort: opts.d1InspectorPort }).catch((err) => {
+        fs.rmSync(outdir, { recursive: true, force: true });
+        throw new Error(`local D1 did not start: ${err instanceof Error ? err.message : String(err)}\n${output.text()}`);
+      });
   const mf = new Miniflare({
     ...workerOptions,
     ...(d1 ? { d1Databases: d1.d1Databases } : {}),
