@@ -6,7 +6,7 @@ import { badRequest } from "../errors";
 import type { Svc } from "./context";
 import { ensureProjectOnce, projectExists } from "./known-projects";
 import { findRunByRef, isRunId, requireProject, runNotFound } from "./run-refs";
-import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
+import { assertSafeWebhookUrl } from "../webhooks/targets";
 
 // REST/Trackio/MCP alert calls as ProjectAlerts RPC. Runs are resolved against D1 here, before
 // the call, so the object stores alerts under runs the project knows.
@@ -40,8 +40,7 @@ export async function createAlerts(
       throw badRequest(`Invalid body: ${prefix(i)}timestamp: not a valid ISO-8601 instant`, [
         { path: `${prefix(i)}timestamp`, message: "not a valid ISO-8601 instant" },
       ]);
-    const hook = a.webhook_url ? checkWebhookUrl(a.webhook_url, { allowLoopback: loopbackAllowed(s.env) }) : { ok: true as const };
-    if (!hook.ok) throw badRequest(`Invalid body: ${prefix(i)}webhook_url: ${hook.reason}`, [{ path: `${prefix(i)}webhook_url`, message: hook.reason }]);
+    if (a.webhook_url) assertSafeWebhookUrl(s.env, a.webhook_url, `${prefix(i)}webhook_url`);
   });
   const runs = new Map<string, { run_id: string | null; run: string | null }>();
   const resolve = async (a: z.output<typeof CreateAlert>) => {

@@ -5,7 +5,7 @@ import { metricNamesOf, runWithMetricNames } from "../db/metrics";
 import { deleteRunRows, findNewestRunByName, findRunAnywhere, insertRunIfAbsent, listRuns, runNamesOf, toRun, updateRun, type RunRow } from "../db/runs";
 import { ApiError, badRequest } from "../errors";
 import { generateRunName, newRunId } from "../runs/names";
-import { checkWebhookUrl, loopbackAllowed } from "../webhooks/targets";
+import { assertSafeWebhookUrl } from "../webhooks/targets";
 import { alertCountsFor, projectObject } from "./alerts";
 import { listNotes, notesFromRows, runNotesStatement } from "../db/notes";
 import { audit } from "./audit";
@@ -25,10 +25,7 @@ const SUMMARY_NOTES = 20;
  * the id (and, for `allow`, the name) in the same statement, so concurrent creates make one run.
  */
 export async function createOrResumeRun(s: Svc, project: string, input: z.output<typeof CreateRun>, origin: RunRow["origin"] = "api"): Promise<CreatedRun> {
-  if (input.webhook_url) {
-    const check = checkWebhookUrl(input.webhook_url, { allowLoopback: loopbackAllowed(s.env) });
-    if (!check.ok) throw badRequest(`Invalid body: webhook_url: ${check.reason}`, [{ path: "webhook_url", message: check.reason }]);
-  }
+  if (input.webhook_url) assertSafeWebhookUrl(s.env, input.webhook_url, "webhook_url");
   if (input.resume !== "never" && !input.name)
     throw badRequest(`name is required when resume is '${input.resume}'`, [{ path: "name", message: "required when resume is not 'never'" }]);
   for (let attempt = 0; ; attempt++) {

@@ -4,11 +4,11 @@ import type { CreatedWebhook, CreateWebhook, DeliveryQuery, RotatedSecret, Webho
 import { nowTimestamp } from "../contract/time";
 import { ensureProject } from "../db/projects";
 import { deleteWebhook, insertWebhook, listDeliveries, listWebhooks, setWebhookSecret, type DeliveryRow, type WebhookRow } from "../db/webhooks";
-import { ApiError, badRequest } from "../errors";
+import { ApiError } from "../errors";
 import type { Svc } from "./context";
 import { requireProject } from "./run-refs";
 import { newSecret } from "../webhooks/sign";
-import { checkWebhookUrl, detectKind, loopbackAllowed, redactUrl } from "../webhooks/targets";
+import { assertSafeWebhookUrl, detectKind, redactUrl } from "../webhooks/targets";
 
 // A project's webhook subscriptions, shared by the REST routes (and through them the SDK and CLI).
 
@@ -42,15 +42,9 @@ const toDelivery = (r: DeliveryRow): WebhookDelivery => ({
 
 const webhookNotFound = (project: string, id: string) => new ApiError("not_found", `Webhook '${id}' not found in project '${project}'`);
 
-/** Refused URLs are a 400 naming `url`, before anything is written. */
-export function assertSafeUrl(env: Env, url: string) {
-  const check = checkWebhookUrl(url, { allowLoopback: loopbackAllowed(env) });
-  if (!check.ok) throw badRequest(`Invalid body: url: ${check.reason}`, [{ path: "url", message: check.reason }]);
-}
-
 /** Creates a subscription; the signing secret is in this response and in no later one. */
 export async function createWebhook(s: Svc, project: string, body: z.output<typeof CreateWebhook>): Promise<CreatedWebhook> {
-  assertSafeUrl(s.env, body.url);
+  assertSafeWebhookUrl(s.env, body.url, "url");
   await ensureProject(s.db, project);
   const secret = newSecret();
   const row = await insertWebhook(s.db, {

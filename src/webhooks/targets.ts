@@ -1,4 +1,5 @@
 import type { WebhookKind } from "../contract";
+import { badRequest } from "../errors";
 
 /** Trackio's detection, by substring of the whole URL (trackio/alerts.py `_is_slack_url`, `_is_discord_url`). */
 export function detectKind(url: string): WebhookKind {
@@ -11,6 +12,12 @@ export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
 /** `ALLOW_LOOPBACK_WEBHOOKS` is a string var; only the exact value "true" opens loopback. */
 export const loopbackAllowed = (env: Pick<Env, "ALLOW_LOOPBACK_WEBHOOKS">) => String(env.ALLOW_LOOPBACK_WEBHOOKS) === "true";
+
+/** A user-supplied webhook URL that checkWebhookUrl refuses is a 400 naming its field (`path`), before anything is written. */
+export function assertSafeWebhookUrl(env: Pick<Env, "ALLOW_LOOPBACK_WEBHOOKS">, url: string, path: string) {
+  const check = checkWebhookUrl(url, { allowLoopback: loopbackAllowed(env) });
+  if (!check.ok) throw badRequest(`Invalid body: ${path}: ${check.reason}`, [{ path, message: check.reason }]);
+}
 
 /**
  * SSRF guard for user-supplied webhook URLs (OWASP SSRF cheat sheet; reference/platform-and-peers.md §4.5).
