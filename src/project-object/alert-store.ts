@@ -128,7 +128,6 @@ export class AlertStore {
       }
       const all: Alert[] = [];
       const created: StoredAlert[] = [];
-      const ownWebhooks = new Map<string, string>();
       let seq = this.lastSeq;
       for (const input of inputs) {
         const existing = this.sql.exec<AlertRow>("SELECT * FROM alerts WHERE alert_id = ?", input.alert_id).toArray()[0];
@@ -164,13 +163,12 @@ export class AlertStore {
         const alert = this.toAlert(row);
         all.push(alert);
         created.push({ alert, us });
-        if (input.webhook_url) ownWebhooks.set(alert.alert_id, input.webhook_url);
+        webhooks?.record({ ...alert, webhook_url: input.webhook_url ?? null });
       }
       if (seq !== this.lastSeq) {
         this.setMeta("last_seq", String(seq));
         this.version++;
       }
-      if (webhooks) for (const c of created) webhooks.record({ ...c.alert, webhook_url: ownWebhooks.get(c.alert.alert_id) ?? null });
       this.lastSeq = seq;
       return { all, created };
     });
