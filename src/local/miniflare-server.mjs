@@ -75,46 +75,48 @@ export async function startMiniflare(opts) {
   fs.writeFileSync(path.join(outdir, "local-front.js"), frontEntrySource("index.js", globs));
   // The layout `wrangler d1 migrations apply --local --persist-to` and `wrangler dev --persist-to` use.
   const persistRoot = path.join(opts.persistTo, "v3");
-  const d1 = opts.inlineD1
-    ? null
-    : await startD1Host({ Miniflare, Log, LogLevel, d1Databases: workerOptions.d1Databases, persistRoot, quiet: opts.quiet, handleRuntimeStdio: output.handle, inspectorPort: opts.d1InspectorPort }).catch((err) => {
-        fs.rmSync(outdir, { recursive: true, force: true });
-        throw new Error(`local D1 did not start: ${err instanceof Error ? err.message : String(err)}\n${output.text()}`);
-      });
-  const mf = new Miniflare({
-    ...workerOptions,
-    ...(d1 ? { d1Databases: d1.d1Databases } : {}),
-    assets,
-    name: "trackflare",
-    modules: true,
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
-    scriptPath: path.join(outdir, "local-front.js"),
-    // Without it workerd refuses the bundle's module paths ("can't use '..' to break out").
-    modulesRoot: outdir,
-    bindings: { ...fileVars, ...opts.bindings },
-    defaultPersistRoot: persistRoot,
-    // The port is a direct socket into the Worker's module (local-front.js: API paths to the Worker,
-    // the rest to the dashboard's assets, as Cloudflare's assets router decides). Miniflare's own
-    // entry Worker, which would otherwise sit in front on every request, costs ~0.4 ms a request
-    // and gzips every JSON answer in workerd for a client on the same machine; what it adds is not
-    // used here (request.cf, the /cdn-cgi/ handlers, live reload, pretty error pages). Miniflare
-    // still wants its own socket, given a free port nobody calls.
-    host: "127.0.0.1",
-    port: 0,
-    unsafeDirectSockets: [{ host: "127.0.0.1", port: opts.port, entrypoint: "LocalFront" }],
-    // A placeholder request.cf: fetching the real one needs the network, and offline it prints an error.
-    cf: false,
-    log: new Log(opts.quiet ? LogLevel.NONE : LogLevel.WARN),
-    handleRuntimeStdio: output.handle,
-    // bench/profile.mjs takes CPU profiles of the Worker and its objects through it.
-    ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
-  });
+  // Local D1's host starts first: its socket goes into the Worker's D1 binding. If either fails to
+  // start, the host is closed and the bundle removed.
+  let d1 = null;
+  let mf;
   try {
+    d1 = opts.inlineD1
+      ? null
+      : await startD1Host({ Miniflare, Log, LogLevel, d1Databases: workerOptions.d1Databases, persistRoot, quiet: opts.quiet, handleRuntimeStdio: output.handle, inspectorPort: opts.d1InspectorPort });
+    mf = new Miniflare({
+      ...workerOptions,
+      ...(d1 ? { d1Databases: d1.d1Databases } : {}),
+      assets,
+      name: "trackflare",
+      modules: true,
+      modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
+      scriptPath: path.join(outdir, "local-front.js"),
+      // Without it workerd refuses the bundle's module paths ("can't use '..' to break out").
+      modulesRoot: outdir,
+      bindings: { ...fileVars, ...opts.bindings },
+      defaultPersistRoot: persistRoot,
+      // The port is a direct socket into the Worker's module (local-front.js: API paths to the Worker,
+      // the rest to the dashboard's assets, as Cloudflare's assets router decides). Miniflare's own
+      // entry Worker, which would otherwise sit in front on every request, costs ~0.4 ms a request
+      // and gzips every JSON answer in workerd for a client on the same machine; what it adds is not
+      // used here (request.cf, the /cdn-cgi/ handlers, live reload, pretty error pages). Miniflare
+      // still wants its own socket, given a free port nobody calls.
+      host: "127.0.0.1",
+      port: 0,
+      unsafeDirectSockets: [{ host: "127.0.0.1", port: opts.port, entrypoint: "LocalFront" }],
+      // A placeholder request.cf: fetching the real one needs the network, and offline it prints an error.
+      cf: false,
+      log: new Log(opts.quiet ? LogLevel.NONE : LogLevel.WARN),
+      handleRuntimeStdio: output.handle,
+      // bench/profile.mjs takes CPU profiles of the Worker and its objects through it.
+      ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
+    });
     await mf.ready;
   } catch (err) {
     await d1?.close();
     fs.rmSync(outdir, { recursive: true, force: true });
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${output.text()}`);
+    const what = d1 || opts.inlineD1 ? "" : "local D1 did not start: ";
+    throw new Error(`${what}${err instanceof Error ? err.message : String(err)}\n${output.text()}`);
   }
   return {
     output: output.text,
