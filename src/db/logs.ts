@@ -6,11 +6,12 @@ import { runRowFromSql, type RunRow } from "./runs";
 // The ingest path binds whole batches as JSON to json_each (one statement per ~1 MB chunk)
 // instead of multi-row VALUES, which D1's 100-parameter limit would cut to 20 rows.
 
-// The batch's ids already stored. Read in the write transaction before INSERT_LOGS, it tells which
-// entries the batch stores (almost always all, and the answer is empty): RETURNING on the insert
-// answered with every stored id, a row each through D1's response. Also read ahead of a batch
-// with missing steps, so that a retried entry is not given a new step.
+// Ids of the batch stored before it, read ahead of a batch with missing steps (so that a retried
+// entry is not given a new step), and after a write that stored only part of its entries (then the
+// rows at most the max id seen before the write were there already: ids only grow, and D1 runs
+// one write transaction at a time).
 const SELECT_EXISTING = `SELECT log_id FROM metric_logs WHERE run_id = ?1 AND log_id IN (SELECT value FROM json_each(?2))`;
+const SELECT_STORED_BEFORE = `${SELECT_EXISTING} AND id <= ?3`;
 
 // Every write is guarded by the run's existence in its project (?1 run id, ?3 project): a batch
 // sent straight to a run id, without a lookup first, writes nothing when the id is not that
@@ -18,11 +19,14 @@ const SELECT_EXISTING = `SELECT log_id FROM metric_logs WHERE run_id = ?1 AND lo
 const OWNED = `EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND project = ?3)`;
 
 // Each transaction starts by reading, before UPDATE_RUN clears `stale`, the run's status as this
-// batch found it and why the project's object must see the batch (src/ingest/hooks.ts); a batch
-// sent to a run that was not looked up reads the whole run row with them, in the same statement.
-const RUN_AND_PROJECT = `FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
-const SELECT_HOOKS = `SELECT r.status AS status, p.ingest_hooks AS hooks ${RUN_AND_PROJECT}`;
-const SELECT_RUN_AND_HOOKS = `SELECT r.*, p.ingest_hooks AS hooks ${RUN_AND_PROJECT}`;
+// batch found it, why the project's object must see the batch (src/ingest/hooks.ts), and the
+// highest log row id (one seek to the table's end), which tells a partly duplicate batch's stored
+// entries apart afterwards; a batch sent to a run that was not looked up reads the whole run row
+// with them, in the same statement.
+const RUN_AND_PROJECT = `, p.ingest_hooks AS hooks, (SELECT max(id) FROM metric_logs) AS max_log_id
+  FROM runs r JOIN projects p ON p.name = r.project WHERE r.id = ?1 AND r.project = ?2`;
+const SELECT_HOOKS = `SELECT r.status AS status ${RUN_AND_PROJECT}`;
+const SELECT_RUN_AND_HOOKS = `SELECT r.* ${RUN_AND_PROJECT}`;
 
 // `m` is the metrics object nested in the row's JSON, and `value -> 'm'` is SQLite's text of it:
 // SQLite keeps a JSON number's and string's source text, so what is stored is byte for byte
@@ -71,8 +75,8 @@ const UPDATE_RUN = `UPDATE runs SET
     status = CASE WHEN status IN ('stale', 'ended') THEN 'running' ELSE status END
   WHERE id = ?1 AND project = ?5`;
 
-// Non-finite values are counted for the entries a batch actually stored, which only its read of
-// stored ids tells; so the count is a second statement, sent only by the rare batch that holds one. Counting
+// Non-finite values are counted for the entries a batch actually stored, which is known only once
+// it ran; so the count is a second statement, sent only by the rare batch that holds one. Counting
 // inside the batch would count a retried entry twice.
 const COUNT_NON_FINITE = `UPDATE metric_names SET non_finite = non_finite + (value ->> 'c')
   FROM json_each(?2) WHERE run_id = ?1 AND name = value ->> 'n'`;
@@ -93,17 +97,31 @@ export type IngestSeen = { statusBefore: RunRow["status"] | null; hooks: number 
 
 export type AppendedRows = { stored: StoredEntry[]; duplicates: number; lastStep: number | null; seen: IngestSeen; before?: RunRow | null };
 
-async function existingLogIds(d1: D1Database, runId: string, ids: string[]): Promise<Set<string>> {
+
+/** A batch's statements, and how to read their results (from `offset` in the D1 batch they run in). */
+type LogPlan = { statements: D1PreparedStatement[]; read: (d1: D1Database, results: D1Result<Record<string, unknown>>[], offset: number) => Promise<AppendedRows> };
+
+async function existingLogIds(d1: D1Database, runId: string, ids: string[], maxLogId?: number): Promise<Set<string>> {
   const existing = new Set<string>();
   for (const chunk of chunkJson(ids)) {
-    const { results } = await d1.prepare(SELECT_EXISTING).bind(runId, chunk).all<{ log_id: string }>();
+    const query = maxLogId === undefined ? d1.prepare(SELECT_EXISTING).bind(runId, chunk) : d1.prepare(SELECT_STORED_BEFORE).bind(runId, chunk, maxLogId);
+    const { results } = await query.all<{ log_id: string }>();
     for (const r of results) existing.add(r.log_id);
   }
   return existing;
 }
 
-/** A batch's statements, and how to read their results (from `offset` in the D1 batch they run in). */
-type LogPlan = { statements: D1PreparedStatement[]; read: (results: D1Result<Record<string, unknown>>[], offset: number) => AppendedRows };
+/**
+ * The entries a write stored. INSERT OR IGNORE's row counts say whether it stored all or none of
+ * them, as almost every write does, without a read; only a write that overlapped stored ids
+ * reads which of its ids were stored before it (a second round trip, for that rare write).
+ */
+async function storedEntries(d1: D1Database, runId: string, candidates: StoredEntry[], inserted: number, maxLogIdBefore: number): Promise<StoredEntry[]> {
+  if (inserted === candidates.length) return candidates;
+  if (inserted === 0) return [];
+  const before = await existingLogIds(d1, runId, candidates.map((e) => e.log_id), maxLogIdBefore);
+  return candidates.filter((e) => !before.has(e.log_id));
+}
 
 async function planLogRows(d1: D1Database, run: { id: string; project: string; lastStep?: number | null }, entries: NewLogEntry[], nowUs: number): Promise<LogPlan> {
   const lookedUp = run.lastStep !== undefined;
@@ -120,29 +138,26 @@ async function planLogRows(d1: D1Database, run: { id: string; project: string; l
     candidates.push({ log_id: e.log_id, step, us: e.us ?? nowUs, metrics: e.metrics });
   }
   if (!candidates.length)
-    return { statements: [], read: () => ({ stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null, seen: { statusBefore: null, hooks: 0 } }) };
+    return { statements: [], read: async () => ({ stored: [], duplicates: entries.length, lastStep: run.lastStep ?? null, seen: { statusBefore: null, hooks: 0 } }) };
 
   const rows = candidates.map((e) => (e.us === nowUs ? { i: e.log_id, s: e.step, m: e.metrics } : { i: e.log_id, s: e.step, t: formatTimestamp(e.us), m: e.metrics }));
   const batchTs = formatTimestamp(nowUs);
   const statements: D1PreparedStatement[] = [d1.prepare(lookedUp ? SELECT_HOOKS : SELECT_RUN_AND_HOOKS).bind(run.id, run.project)];
-  const existingAt: number[] = [];
-  for (const chunk of chunkJson(candidates.map((e) => e.log_id))) {
-    existingAt.push(statements.length);
-    statements.push(d1.prepare(SELECT_EXISTING).bind(run.id, chunk));
-  }
+  const insertsAt: number[] = [];
   for (const chunk of chunkJson(rows)) {
+    insertsAt.push(statements.length);
     statements.push(d1.prepare(INSERT_LOGS).bind(run.id, chunk, run.project, batchTs));
     statements.push(d1.prepare(UPDATE_RUN).bind(run.id, maxStep, batchTs, nowUs, run.project));
   }
   for (const chunk of chunkJson(metricKinds(candidates))) statements.push(d1.prepare(UPSERT_NAMES).bind(run.id, chunk, run.project));
   const tuples = computeRollups(candidates).map((r) => rollupTuple(r, nowUs));
   for (const chunk of chunkJson(tuples)) statements.push(d1.prepare(UPSERT_ROLLUPS).bind(run.id, chunk, run.project, nowUs));
-  const read = (results: D1Result<Record<string, unknown>>[], offset: number): AppendedRows => {
+  const read = async (d1: D1Database, results: D1Result<Record<string, unknown>>[], offset: number): Promise<AppendedRows> => {
     const first = results[offset].results[0];
     const seen: IngestSeen = { statusBefore: (first?.status as RunRow["status"] | undefined) ?? null, hooks: Number(first?.hooks ?? 0) };
     // No run row: the id is not this project's run (or it was deleted), and OWNED wrote nothing.
-    const existing = new Set(existingAt.flatMap((i) => results[offset + i].results.map((r) => r.log_id as string)));
-    const stored = first ? candidates.filter((e) => !existing.has(e.log_id)) : [];
+    const inserted = insertsAt.reduce((n, i) => n + (results[offset + i].meta.changes ?? 0), 0);
+    const stored = first ? await storedEntries(d1, run.id, candidates, inserted, Number(first.max_log_id ?? 0)) : [];
     const duplicates = entries.length - stored.length;
     if (lookedUp) return { stored, duplicates, lastStep: maxStep, seen };
     const before = first ? runRowFromSql(first) : null;
@@ -163,7 +178,7 @@ async function countNonFinite(d1: D1Database, writes: { runId: string; stored: S
 /**
  * Appends a batch to a run in one D1 transaction (all or nothing): log rows, metric names,
  * rollups and the run's counters. Entries whose log_id is stored are skipped (INSERT OR IGNORE;
- * the transaction reads which ids were stored before it). Entries without a step get the run's
+ * storedEntries tells which were). Entries without a step get the run's
  * max step + 1 in order; only then are stored ids also looked up ahead of the transaction, so a
  * retried entry is not given a new step.
  * With explicit steps a retried entry folds into the rollup as a no-op (same step, same value).
@@ -174,7 +189,7 @@ async function countNonFinite(d1: D1Database, writes: { runId: string; stored: S
  */
 export async function appendLogRows(d1: D1Database, run: { id: string; project: string; lastStep?: number | null }, entries: NewLogEntry[], nowUs: number): Promise<AppendedRows> {
   const plan = await planLogRows(d1, run, entries, nowUs);
-  const out = plan.read(plan.statements.length ? await d1.batch<Record<string, unknown>>(plan.statements) : [], 0);
+  const out = await plan.read(d1, plan.statements.length ? await d1.batch<Record<string, unknown>>(plan.statements) : [], 0);
   await countNonFinite(d1, [{ runId: run.id, stored: out.stored }]);
   return out;
 }
@@ -195,11 +210,11 @@ export async function appendLogRowsToRuns(
   const statements = [...first, ...plans.flatMap((p) => p.statements)];
   const results = statements.length ? await d1.batch<Record<string, unknown>>(statements) : [];
   let offset = first.length;
-  const out = plans.map((p) => {
-    const appended = p.read(results, offset);
+  const out: AppendedRows[] = [];
+  for (const p of plans) {
+    out.push(await p.read(d1, results, offset));
     offset += p.statements.length;
-    return appended;
-  });
+  }
   await countNonFinite(d1, out.map((o, i) => ({ runId: writes[i].run.id, stored: o.stored })));
   return out;
 }

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { api, createRun, logEntries, uniqueProject } from "../helpers/api";
+import { countedRequest } from "../helpers/round-trips";
 
 const values = async (p: string, run: string, metric: string, q = "") =>
   (await api("GET", `/v1/projects/${p}/runs/${run}/metrics/${encodeURIComponent(metric)}${q}`)).json.values as { step: number; value: unknown; timestamp: string }[];
@@ -53,6 +54,27 @@ describe("appending log entries", () => {
     expect((await values(p, run.id, "loss")).map((v) => v.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const diagnosis = await api("GET", `/v1/projects/${p}/runs/${run.id}/diagnosis`);
     expect(diagnosis.json.metrics.find((m: { name: string }) => m.name === "loss")).toMatchObject({ non_finite: 4 });
+  });
+
+  it("tells stored entries from duplicates by the insert's row count: a second round trip only for a partial overlap", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "r" });
+    const entry = (i: number) => ({ step: i, log_id: `id-${i}`, metrics: { loss: i } });
+    const path = `/v1/projects/${p}/runs/${run.id}/logs`;
+    const fresh = await countedRequest("POST", path, { logs: [0, 1, 2].map(entry) });
+    expect(fresh.json).toMatchObject({ accepted: 3, duplicates: 0 });
+    expect(fresh.trips).toMatchObject({ d1: 1 });
+    const retry = await countedRequest("POST", path, { logs: [0, 1, 2].map(entry) });
+    expect(retry.json).toMatchObject({ accepted: 0, duplicates: 3 });
+    expect(retry.trips).toMatchObject({ d1: 1 });
+    // Another run's rows written in between hold higher ids: they must not count as this batch's own.
+    const other = await createRun(p, { name: "other" });
+    await logEntries(p, other.id, [0, 1, 2].map(entry));
+    const partly = await countedRequest("POST", path, { logs: [1, 3, 2, 4].map(entry) });
+    expect(partly.json).toMatchObject({ accepted: 2, duplicates: 2, last_step: 4 });
+    expect(partly.trips).toMatchObject({ d1: 2 });
+    const summary = await api("GET", `/v1/projects/${p}/runs/${run.id}`);
+    expect(summary.json).toMatchObject({ log_count: 5 });
   });
 
   it("marks a metric numeric once any value of it is, and keeps it so", async ({ expect }) => {
