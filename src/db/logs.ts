@@ -104,7 +104,6 @@ export type IngestSeen = { statusBefore: RunRow["status"] | null; hooks: number 
 
 export type AppendedRows = { stored: StoredEntry[]; duplicates: number; lastStep: number | null; seen: IngestSeen; before?: RunRow | null };
 
-
 /** A batch's statements, and how to read their results (from `offset` in the D1 batch they run in). */
 type LogPlan = { statements: D1PreparedStatement[]; read: (d1: D1Database, results: D1Result<Record<string, unknown>>[], offset: number) => Promise<AppendedRows> };
 
@@ -121,7 +120,8 @@ async function existingLogIds(d1: D1Database, runId: string, ids: string[], maxL
 /**
  * The entries a write stored. INSERT OR IGNORE's row counts say whether it stored all or none of
  * them, as almost every write does, without a read; only a write that overlapped stored ids
- * reads which of its ids were stored before it (a second round trip, for that rare write).
+ * reads which of its ids were stored before it (a second round trip, for that rare write), as
+ * does one whose counts did not come back (`inserted` NaN).
  */
 async function storedEntries(d1: D1Database, runId: string, candidates: StoredEntry[], inserted: number, maxLogIdBefore: number): Promise<StoredEntry[]> {
   if (inserted === candidates.length) return candidates;
@@ -163,7 +163,7 @@ async function planLogRows(d1: D1Database, run: { id: string; project: string; l
     const first = results[offset].results[0];
     const seen: IngestSeen = { statusBefore: (first?.status as RunRow["status"] | undefined) ?? null, hooks: Number(first?.hooks ?? 0) };
     // No run row: the id is not this project's run (or it was deleted), and OWNED wrote nothing.
-    const inserted = insertsAt.reduce((n, i) => n + (results[offset + i].meta.changes ?? 0), 0);
+    const inserted = insertsAt.reduce((n, i) => n + (results[offset + i].meta?.changes ?? NaN), 0);
     const stored = first ? await storedEntries(d1, run.id, candidates, inserted, Number(first.max_log_id ?? 0)) : [];
     const duplicates = entries.length - stored.length;
     if (lookedUp) return { stored, duplicates, lastStep: maxStep, seen };

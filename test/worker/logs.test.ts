@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { api, createRun, logEntries, uniqueProject } from "../helpers/api";
 import { countedRequest } from "../helpers/round-trips";
+import { appendLogRows } from "../../src/db/logs";
 
 const values = async (p: string, run: string, metric: string, q = "") =>
   (await api("GET", `/v1/projects/${p}/runs/${run}/metrics/${encodeURIComponent(metric)}${q}`)).json.values as { step: number; value: unknown; timestamp: string }[];
@@ -75,6 +76,25 @@ describe("appending log entries", () => {
     expect(partly.trips).toMatchObject({ d1: 2 });
     const summary = await api("GET", `/v1/projects/${p}/runs/${run.id}`);
     expect(summary.json).toMatchObject({ log_count: 5 });
+  });
+
+  it("still tells stored entries apart when D1 answers without row counts", async ({ expect }) => {
+    const p = uniqueProject();
+    const run = await createRun(p, { name: "r" });
+    // The same local D1, whose batch results come back without meta.changes.
+    const uncounted = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== "batch") return Reflect.get(target, prop).bind(target);
+        return async (statements: D1PreparedStatement[]) =>
+          (await target.batch(statements)).map((r) => ({ ...r, meta: { ...r.meta, changes: undefined } }));
+      },
+    }) as D1Database;
+    const entry = (i: number) => ({ log_id: `id-${i}`, step: i, metrics: { loss: i } });
+    const first = await appendLogRows(uncounted, { id: run.id, project: p, lastStep: null }, [0, 1, 2].map(entry), Date.now() * 1000);
+    expect(first.stored.map((e) => e.log_id)).toEqual(["id-0", "id-1", "id-2"]);
+    const partly = await appendLogRows(uncounted, { id: run.id, project: p, lastStep: 2 }, [1, 3, 2, 4].map(entry), Date.now() * 1000);
+    expect(partly.stored.map((e) => e.log_id)).toEqual(["id-3", "id-4"]);
+    expect(partly.duplicates).toBe(2);
   });
 
   it("marks a metric numeric once any value of it is, and keeps it so", async ({ expect }) => {
