@@ -6,8 +6,8 @@ import { runWaitState } from "../db/run-wait";
 import type { RunWaitState } from "../run-wait/conditions";
 import { insertPendingDeliveries, webhookTargetRows } from "../db/webhooks";
 import type { WebhookJob } from "../webhooks/job";
-import { detectKind, redactUrl } from "../webhooks/targets";
-import type { WebhookPlan } from "./webhook-plan";
+import { redactUrl } from "../webhooks/targets";
+import { unsignedTarget, type WebhookPlan } from "./webhook-plan";
 import { logFailure } from "../log";
 
 /**
@@ -33,7 +33,7 @@ export class ProjectD1 {
       const level = r.webhookMinLevel?.toLowerCase();
       const minLevel = level === "info" || level === "warn" || level === "error" ? level : null;
       plan.runMinLevels[r.id] = minLevel;
-      if (r.webhookUrl) plan.runs[r.id] = { webhook_id: null, url: r.webhookUrl, kind: detectKind(r.webhookUrl), min_level: minLevel, run: null };
+      if (r.webhookUrl) plan.runs[r.id] = unsignedTarget(r.webhookUrl, minLevel);
     }
     return plan;
   }

@@ -84,12 +84,12 @@ export function targetsFor(plan: WebhookPlan, alert: AlertRef): WebhookTarget[] 
     urls.add(s.url);
     out.push(s);
   }
-  const own = alert.webhook_url ? ownTarget(alert.webhook_url, alert.run_id ? plan.runMinLevels[alert.run_id] : null) : alert.run_id ? plan.runs[alert.run_id] : undefined;
+  const own = alert.webhook_url ? unsignedTarget(alert.webhook_url, alert.run_id ? plan.runMinLevels[alert.run_id] : null) : alert.run_id ? plan.runs[alert.run_id] : undefined;
   if (own && passes(alert.level, own.min_level) && !urls.has(own.url)) out.push(own);
   return out;
 }
 
-/** An alert's own webhook (Trackio's `alert(webhook_url=…)`), unsigned like a run's. */
-function ownTarget(url: string, minLevel: AlertLevel | null | undefined): WebhookTarget {
+/** A webhook given by URL, not by subscription (a run's `webhook_url`, or an alert's own): unsigned, for any run. */
+export function unsignedTarget(url: string, minLevel: AlertLevel | null | undefined): WebhookTarget {
   return { webhook_id: null, url, kind: detectKind(url), min_level: minLevel ?? null, run: null };
 }
