@@ -76,7 +76,7 @@ export async function startMiniflare(opts) {
   // The layout `wrangler d1 migrations apply --local --persist-to` and `wrangler dev --persist-to` use.
   const persistRoot = path.join(opts.persistTo, "v3");
   // Local D1's host starts first: its socket goes into the Worker's D1 binding. If either fails to
-  // start, the host is closed and the bundle removed.
+  // start, both are closed and the bundle removed.
   let d1 = null;
   let mf;
   try {
@@ -113,6 +113,8 @@ export async function startMiniflare(opts) {
     });
     await mf.ready;
   } catch (err) {
+    // A Worker that failed to become ready may still have its workerd running.
+    await mf?.dispose().catch(() => {});
     await d1?.close();
     fs.rmSync(outdir, { recursive: true, force: true });
     const what = d1 || opts.inlineD1 ? "" : "local D1 did not start: ";
